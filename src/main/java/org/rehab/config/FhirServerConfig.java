@@ -1,0 +1,101 @@
+package org.rehab.config;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
+import ca.uhn.fhir.jpa.partition.PartitionManagementProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.tenant.UrlBaseTenantIdentificationStrategy;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import org.rehab.conformance.ProfileValidatingInterceptor;
+import org.rehab.observability.RequestLogInterceptor;
+import org.rehab.observability.RequestMetricsInterceptor;
+import org.rehab.recommendation.RecommendationProfileInterceptor;
+import org.rehab.tenant.TenantOpenApiInterceptor;
+import org.rehab.tenant.TenantPartitionInterceptor;
+import org.rehab.tenant.UnknownTenantInterceptor;
+import org.rehab.web.RequestSizeLimitFilter;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The FHIR REST server at {@code /fhir/{tenant}}: every provider and interceptor, in the order they act. Storage
+ * interceptors sit on HAPI's JPA interceptor service so that they also see reads and writes made inside the
+ * server; REST interceptors sit on the RestfulServer.
+ */
+@Configuration
+class FhirServerConfig {
+
+    static final String FHIR_PATH = "/fhir/*";
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH);
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimit(FhirServerSettings settings) {
+        var registration =
+                new FilterRegistrationBean<>(new RequestSizeLimitFilter(settings.maxRequestSize().toBytes()));
+        registration.addUrlPatterns(FHIR_PATH);
+        return registration;
+    }
+
+    @Bean
+    RestfulServer restfulServer(
+            FhirContext fhirContext,
+            IInterceptorService storageInterceptors,
+            ResourceProviderFactory resourceProviders,
+            JpaSystemProvider<?, ?> systemProvider,
+            PartitionManagementProvider partitionManagementProvider,
+            IFhirSystemDao<?, ?> systemDao,
+            JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParamRegistry,
+            IValidationSupport validationSupport,
+            DatabaseBackedPagingProvider pagingProvider,
+            IPartitionLookupSvc partitions,
+            ProfileValidatingInterceptor profileValidation,
+            MeterRegistry meterRegistry) {
+        // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
+        fhirContext.setParserErrorHandler(new StrictErrorHandler());
+        Set<String> resourceTypes = fhirContext.getResourceTypes();
+
+        // Storage: every read and write, from REST or from inside the server.
+        storageInterceptors.registerInterceptor(new TenantPartitionInterceptor());
+        storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
+        storageInterceptors.registerInterceptor(profileValidation);
+
+        RestfulServer server = new RestfulServer(fhirContext);
+        server.setTenantIdentificationStrategy(new UrlBaseTenantIdentificationStrategy());
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        server.registerProvider(partitionManagementProvider);
+        server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport));
+        server.setPagingProvider(pagingProvider);
+
+        // REST: in the order they see a request.
+        server.registerInterceptor(new RequestLogInterceptor(resourceTypes));
+        server.registerInterceptor(new RequestMetricsInterceptor(meterRegistry, resourceTypes));
+        server.registerInterceptor(new TenantOpenApiInterceptor(partitions));
+        server.registerInterceptor(new UnknownTenantInterceptor(partitions));
+        server.registerInterceptor(new ResponseHighlighterInterceptor());
+        return server;
+    }
+}

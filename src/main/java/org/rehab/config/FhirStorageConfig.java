@@ -1,0 +1,103 @@
+package org.rehab.config;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/** HAPI FHIR JPA storage: the R4 DAOs on the configured database, with one partition per hospital. */
+@Configuration
+@Import({
+    JpaR4Config.class,
+    HapiJpaConfig.class,
+    JpaBatch2Config.class,
+    Batch2JobsConfig.class,
+    ThreadPoolFactoryConfig.class,
+    SubscriptionChannelConfig.class
+})
+class FhirStorageConfig {
+
+    @Bean
+    JpaStorageSettings storageSettings() {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        // Hospitals' master patient indexes assign ids, numeric ones included; the server's own ids are
+        // UUIDs so that they can never collide with a client's.
+        settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
+        settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+        // A search right after a write must see the write.
+        settings.setReuseCachedSearchResultsForMillis(null);
+        settings.setEnforceReferentialIntegrityOnDelete(true);
+        settings.setEnforceReferentialIntegrityOnWrite(true);
+        return settings;
+    }
+
+    @Bean
+    PartitionSettings partitionSettings() {
+        PartitionSettings settings = new PartitionSettings();
+        settings.setPartitioningEnabled(true);
+        settings.setIncludePartitionInSearchHashes(false);
+        settings.setAllowReferencesAcrossPartitions(PartitionSettings.CrossPartitionReferenceMode.NOT_ALLOWED);
+        return settings;
+    }
+
+    @Bean
+    SubscriptionSettings subscriptionSettings() {
+        return new SubscriptionSettings();
+    }
+
+    @Bean
+    @Primary
+    LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            DataSource dataSource,
+            DataSourceProperties dataSourceProperties,
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings) {
+        DatabasePlatform platform = DatabasePlatform.fromJdbcUrl(dataSourceProperties.determineUrl());
+        SchemaMigration.migrate(dataSource, platform);
+
+        LocalContainerEntityManagerFactoryBean factory =
+                HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        factory.setPersistenceUnitName("HAPI_PU");
+        factory.setDataSource(dataSource);
+        factory.setJpaProperties(hibernateProperties(platform));
+        return factory;
+    }
+
+    @Bean
+    @Primary
+    JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+        return new JpaTransactionManager(entityManagerFactory);
+    }
+
+    private static Properties hibernateProperties(DatabasePlatform platform) {
+        Properties properties = new Properties();
+        properties.put("hibernate.dialect", platform.hibernateDialect);
+        properties.put("hibernate.hbm2ddl.auto", "none");
+        properties.put("hibernate.search.enabled", "false");
+        properties.put("hibernate.jdbc.batch_size", "50");
+        properties.put("hibernate.order_inserts", "true");
+        properties.put("hibernate.order_updates", "true");
+        properties.put("hibernate.cache.use_second_level_cache", "false");
+        properties.put("hibernate.cache.use_query_cache", "false");
+        return properties;
+    }
+}

@@ -1,0 +1,26 @@
+package org.rehab.conformance;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.interceptor.validation.RepositoryValidatingRuleBuilder;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Every write of every resource type is validated against the base specification and its declared profiles. */
+@Configuration
+class ValidationConfig {
+
+    @Bean
+    ProfileValidatingInterceptor profileValidatingInterceptor(
+            FhirContext fhirContext, ObjectProvider<RepositoryValidatingRuleBuilder> ruleBuilders) {
+        RepositoryValidatingRuleBuilder builder = ruleBuilders.getObject();
+        for (String type : fhirContext.getResourceTypes()) {
+            builder.forResourcesOfType(type)
+                    .requireValidationToDeclaredProfiles()
+                    .withBestPracticeWarningLevel("Ignore")
+                    .rejectOnSeverity(ResultSeverityEnum.ERROR);
+        }
+        return new ProfileValidatingInterceptor(fhirContext, builder.build());
+    }
+}
