@@ -24,7 +24,7 @@ enum DatabasePlatform {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
             return POSTGRESQL;
         }
-        throw new IllegalStateException(
-                "Unsupported database URL " + jdbcUrl + ": use jdbc:postgresql:... or leave it unset for the embedded database");
+        throw new IllegalStateException("Unsupported database URL " + jdbcUrl
+                + ": use jdbc:postgresql:... or leave it unset for the embedded database");
     }
 }

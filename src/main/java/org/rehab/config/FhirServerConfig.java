@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.partition.PartitionManagementProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
@@ -26,6 +27,8 @@ import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
 import org.rehab.web.RequestSizeLimitFilter;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -51,10 +54,20 @@ class FhirServerConfig {
 
     @Bean
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimit(FhirServerSettings settings) {
-        var registration =
-                new FilterRegistrationBean<>(new RequestSizeLimitFilter(settings.maxRequestSize().toBytes()));
+        var registration = new FilterRegistrationBean<>(
+                new RequestSizeLimitFilter(settings.maxRequestSize().toBytes()));
         registration.addUrlPatterns(FHIR_PATH);
         return registration;
+    }
+
+    /**
+     * Sends "100 Continue" only when the server reads the body, so that a client announcing a body over the size
+     * limit gets its 413 without uploading it.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> continueOnlyWhenReading() {
+        return factory ->
+                factory.addConnectorCustomizers(connector -> connector.setProperty("continueResponseTiming", "onRead"));
     }
 
     @Bean
@@ -71,13 +84,14 @@ class FhirServerConfig {
             DatabaseBackedPagingProvider pagingProvider,
             IPartitionLookupSvc partitions,
             ProfileValidatingInterceptor profileValidation,
+            PartitionSettings partitionSettings,
             MeterRegistry meterRegistry) {
         // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
         Set<String> resourceTypes = fhirContext.getResourceTypes();
 
         // Storage: every read and write, from REST or from inside the server.
-        storageInterceptors.registerInterceptor(new TenantPartitionInterceptor());
+        storageInterceptors.registerInterceptor(new TenantPartitionInterceptor(partitionSettings));
         storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
         storageInterceptors.registerInterceptor(profileValidation);
 

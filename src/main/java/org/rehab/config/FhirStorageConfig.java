@@ -53,6 +53,8 @@ class FhirStorageConfig {
     PartitionSettings partitionSettings() {
         PartitionSettings settings = new PartitionSettings();
         settings.setPartitioningEnabled(true);
+        settings.setDatabasePartitionMode(true);
+        settings.setDefaultPartitionId(0);
         settings.setIncludePartitionInSearchHashes(false);
         settings.setAllowReferencesAcrossPartitions(PartitionSettings.CrossPartitionReferenceMode.NOT_ALLOWED);
         return settings;

@@ -20,7 +20,8 @@ final class SchemaMigration {
         HapiMigrator migrator =
                 new HapiMigrator(SchemaMigrator.HAPI_FHIR_MIGRATION_TABLENAME, dataSource, platform.driverType);
         migrator.createMigrationTableIfRequired();
-        migrator.addTasks(new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values()));
+        migrator.addTasks(
+                new HapiFhirJpaMigrationTasks(Set.of("database-partition-mode")).getAllTasks(VersionEnum.values()));
         migrator.migrate();
     }
 }

@@ -1,9 +1,9 @@
 package org.rehab.conformance;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -39,10 +39,12 @@ class DefinitionFilesLoader implements ApplicationRunner {
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
+    private final PartitionSettings partitionSettings;
 
-    DefinitionFilesLoader(FhirContext fhirContext, DaoRegistry daoRegistry) {
+    DefinitionFilesLoader(FhirContext fhirContext, DaoRegistry daoRegistry, PartitionSettings partitionSettings) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
+        this.partitionSettings = partitionSettings;
     }
 
     @Override
@@ -62,14 +64,17 @@ class DefinitionFilesLoader implements ApplicationRunner {
 
         IFhirResourceDao<IBaseResource> dao = daoRegistry.getResourceDao(resource.fhirType());
         SystemRequestDetails request = new SystemRequestDetails();
-        request.setRequestPartitionId(RequestPartitionId.defaultPartition());
+        request.setRequestPartitionId(partitionSettings.getDefaultRequestPartitionId());
 
         String storedSource = storedSource(dao, resource, request);
         if (source.equals(storedSource)) {
             return;
         }
         if (storedSource != null && !storedSource.startsWith(fileSource + ":")) {
-            log.info("Keeping {} as changed over FHIR REST; its file {} has not changed since", resource.getIdElement(), fileName);
+            log.info(
+                    "Keeping {} as changed over FHIR REST; its file {} has not changed since",
+                    resource.getIdElement(),
+                    fileName);
             return;
         }
         dao.update(resource, request);

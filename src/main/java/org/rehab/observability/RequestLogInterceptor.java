@@ -51,7 +51,12 @@ public class RequestLogInterceptor {
                 event = event.addKeyValue("stackTrace", RequestSummary.stackTraceWithoutMessages(failure));
             }
         }
-        event.log("{} {} {} -> {} in {} ms",
-                summary.tenant(), summary.interaction(), summary.resourceType(), summary.status(), summary.millis());
+        event.log(
+                "{} {} {} -> {} in {} ms",
+                summary.tenant(),
+                summary.interaction(),
+                summary.resourceType(),
+                summary.status(),
+                summary.millis());
     }
 }

@@ -53,7 +53,9 @@ record RequestSummary(String tenant, String interaction, String resourceType, in
     static String stackTraceWithoutMessages(Throwable failure) {
         StringBuilder out = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            out.append(t == failure ? "" : "Caused by: ").append(t.getClass().getName()).append('\n');
+            out.append(t == failure ? "" : "Caused by: ")
+                    .append(t.getClass().getName())
+                    .append('\n');
             for (StackTraceElement frame : t.getStackTrace()) {
                 out.append("\tat ").append(frame).append('\n');
             }

@@ -36,8 +36,7 @@ class InitialTenants implements ApplicationRunner {
             return;
         }
         try {
-            partitions.createPartition(
-                    new PartitionEntity().setId(id).setName(name), new SystemRequestDetails());
+            partitions.createPartition(new PartitionEntity().setId(id).setName(name), new SystemRequestDetails());
             log.info("Created tenant {} (partition {})", name, id);
         } catch (RuntimeException e) {
             partitions.invalidateCaches();

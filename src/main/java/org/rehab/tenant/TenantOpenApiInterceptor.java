@@ -20,10 +20,13 @@ public class TenantOpenApiInterceptor extends OpenApiInterceptor {
     @Override
     protected OpenAPI generateOpenApi(ServletRequestDetails request) {
         OpenAPI openApi = super.generateOpenApi(request);
-        String base = request.getFhirServerBase();
+        String base = request.getServer()
+                .getServerAddressStrategy()
+                .determineServerBase(request.getServletRequest().getServletContext(), request.getServletRequest());
         openApi.setServers(partitions.listPartitions().stream()
                 .sorted(Comparator.comparing(PartitionEntity::getName))
-                .map(tenant -> new Server().url(base + "/" + tenant.getName()).description("Tenant " + tenant.getName()))
+                .map(tenant ->
+                        new Server().url(base + "/" + tenant.getName()).description("Tenant " + tenant.getName()))
                 .toList());
         return openApi;
     }

@@ -5,9 +5,10 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.interceptor.model.ReadPartitionIdRequestDetails;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
-import ca.uhn.fhir.rest.server.provider.ProviderConstants;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import java.util.Set;
 
 /**
@@ -21,6 +22,12 @@ public class TenantPartitionInterceptor {
 
     static final Set<String> SHARED_RESOURCE_TYPES = Set.of("ActivityDefinition");
 
+    private final PartitionSettings partitionSettings;
+
+    public TenantPartitionInterceptor(PartitionSettings partitionSettings) {
+        this.partitionSettings = partitionSettings;
+    }
+
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)
     public RequestPartitionId partitionForCreate(RequestDetails request) {
         return tenantPartition(request);
@@ -30,7 +37,9 @@ public class TenantPartitionInterceptor {
     public RequestPartitionId partitionForRead(RequestDetails request, ReadPartitionIdRequestDetails details) {
         RequestPartitionId tenant = tenantPartition(request);
         String name = tenant.getFirstPartitionNameOrNull();
-        if (SHARED_RESOURCE_TYPES.contains(details.getResourceType())
+        String type = details.getResourceType();
+        if (type != null
+                && SHARED_RESOURCE_TYPES.contains(type)
                 && name != null
                 && !ProviderConstants.DEFAULT_PARTITION_NAME.equals(name)) {
             return RequestPartitionId.fromPartitionNames(name, ProviderConstants.DEFAULT_PARTITION_NAME);
@@ -38,13 +47,13 @@ public class TenantPartitionInterceptor {
         return tenant;
     }
 
-    private static RequestPartitionId tenantPartition(RequestDetails request) {
+    private RequestPartitionId tenantPartition(RequestDetails request) {
         String tenant = request.getTenantId();
         if (tenant == null) {
             if (request instanceof SystemRequestDetails system && system.getRequestPartitionId() != null) {
                 return system.getRequestPartitionId();
             }
-            return RequestPartitionId.defaultPartition();
+            return partitionSettings.getDefaultRequestPartitionId();
         }
         if (ProviderConstants.ALL_PARTITIONS_TENANT_NAME.equals(tenant)) {
             throw UnknownTenantInterceptor.unknownTenant(tenant);

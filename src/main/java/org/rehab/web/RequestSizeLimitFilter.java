@@ -13,7 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps the size of a request body, declared or streamed. Reading past the cap throws HAPI's
- * {@link PayloadTooLargeException}, which the FHIR server answers with 413 and an OperationOutcome.
+ * {@link PayloadTooLargeException}, which the FHIR server answers with 413 and an OperationOutcome. A body
+ * refused on its declared length is never read, so that connection is closed after the answer.
  */
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
@@ -26,23 +27,27 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        chain.doFilter(new LimitedRequest(request), response);
+        chain.doFilter(new LimitedRequest(request, response), response);
     }
 
     private PayloadTooLargeException tooLarge() {
-        return new PayloadTooLargeException(
-                "Request body is larger than the limit of " + maxBytes + " bytes (setting rehab.fhir.max-request-size)");
+        return new PayloadTooLargeException("Request body is larger than the limit of " + maxBytes
+                + " bytes (setting rehab.fhir.max-request-size)");
     }
 
     private final class LimitedRequest extends HttpServletRequestWrapper {
 
-        private LimitedRequest(HttpServletRequest request) {
+        private final HttpServletResponse response;
+
+        private LimitedRequest(HttpServletRequest request, HttpServletResponse response) {
             super(request);
+            this.response = response;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (getContentLengthLong() > maxBytes) {
+                response.setHeader("Connection", "close");
                 throw tooLarge();
             }
             return new LimitedInputStream(super.getInputStream());
