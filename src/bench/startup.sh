@@ -16,7 +16,7 @@ java -cp "target/test-classes:$(cat target/bench-classpath.txt)" org.rehab.tests
     "$pg_port" "$work/pg" > "$work/pg.log" 2>&1 &
 pg_pid=$!
 trap 'kill $pg_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-until grep -q jdbc: "$work/pg.log"; do sleep 0.2; done
+until grep -qs jdbc: "$work/pg.log"; do sleep 0.2; done
 
 millis() { echo $(( $(date +%s%N) / 1000000 )); }
 

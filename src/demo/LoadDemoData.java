@@ -1,3 +1,6 @@
+package org.rehab.demo;
+
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,7 +10,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +24,9 @@ import java.util.regex.Pattern;
  */
 public class LoadDemoData {
 
+    /** FHIR dateTime with seconds always present ({@code OffsetDateTime.toString()} drops ":00"). */
+    private static final DateTimeFormatter FHIR_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+
     private static final Pattern RELATIVE_DATE = Pattern.compile("\\{\\{(date|dateTime):-(\\d+)([dy])}}");
 
     public static void main(String[] args) throws Exception {
@@ -28,14 +34,21 @@ public class LoadDemoData {
         Path template = Path.of(args.length > 1 ? args[1] : "src/demo/demo-patients.json");
         String bundle = withDates(Files.readString(template), OffsetDateTime.now(ZoneOffset.UTC));
 
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base))
-                                .header("Content-Type", "application/fhir+json")
-                                .header("Accept", "application/fhir+json")
-                                .POST(HttpRequest.BodyPublishers.ofString(bundle))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base))
+                                    .header("Content-Type", "application/fhir+json")
+                                    .header("Accept", "application/fhir+json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(bundle))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            System.err.println("No server answers at " + base + ". Start it first with ./mvnw spring-boot:run");
+            System.exit(1);
+            return;
+        }
         if (response.statusCode() != 200) {
             System.err.println("Loading the demo data into " + base + " failed with HTTP " + response.statusCode());
             System.err.println(response.body());
@@ -55,9 +68,8 @@ public class LoadDemoData {
         while (matcher.find()) {
             long amount = Long.parseLong(matcher.group(2));
             OffsetDateTime when = matcher.group(3).equals("y") ? now.minusYears(amount) : now.minusDays(amount);
-            String value = matcher.group(1).equals("date")
-                    ? LocalDate.from(when).toString()
-                    : when.truncatedTo(ChronoUnit.SECONDS).toString();
+            String value =
+                    matcher.group(1).equals("date") ? LocalDate.from(when).toString() : FHIR_DATE_TIME.format(when);
             matcher.appendReplacement(out, value);
         }
         matcher.appendTail(out);

@@ -13,12 +13,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * Base of the integration tests: the whole server on a random port, on a real PostgreSQL. Every subclass shares
- * one Spring context (one server start for the run), so tests use their own resource ids.
+ * Base of the integration tests: the whole server on a random port, on a real PostgreSQL (or on the embedded H2
+ * default, see {@link TestDatabaseInitializer}). Every subclass shares one Spring context (one server start per
+ * database), so tests use their own resource ids.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
-@ContextConfiguration(initializers = PostgresContextInitializer.class)
+@ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public abstract class FhirServerIT {
 
     protected static final FhirContext FHIR = FhirContext.forR4Cached();
