@@ -96,12 +96,16 @@ class FhirServerConfig {
         storageInterceptors.registerInterceptor(profileValidation);
 
         RestfulServer server = new RestfulServer(fhirContext);
+        server.setServerName("Rehab FHIR server");
+        server.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");
         server.setTenantIdentificationStrategy(new UrlBaseTenantIdentificationStrategy());
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(partitionManagementProvider);
-        server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
-                server, systemDao, storageSettings, searchParamRegistry, validationSupport));
+        var capabilityStatement = new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+        capabilityStatement.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");
+        server.setServerConformanceProvider(capabilityStatement);
         server.setPagingProvider(pagingProvider);
 
         // REST: in the order they see a request.

@@ -8,19 +8,41 @@ import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * Maps the hospital named in the URL ({@code /fhir/{tenant}/...}) to its HAPI partition for every read and
- * write; HAPI's "all partitions" pseudo-tenant is not reachable. Shared definitions (the recommendation catalog) live in the DEFAULT partition and are readable from every
- * tenant; the conformance resources HAPI never partitions (StructureDefinition, ValueSet...) are shared by HAPI
- * itself.
+ * write. The DEFAULT partition holds only shared definitions: ActivityDefinitions there (the recommendation
+ * catalog) are readable from every tenant, as HAPI already makes the conformance resources it never partitions
+ * (StructureDefinition, ValueSet...). HAPI's "all partitions" pseudo-tenant is not reachable.
  */
 @Interceptor
 public class TenantPartitionInterceptor {
 
-    static final Set<String> SHARED_RESOURCE_TYPES = Set.of("ActivityDefinition");
+    /** Partitionable definitions that every tenant also reads from DEFAULT. */
+    private static final Set<String> SHARED_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
+
+    /** What may be written to DEFAULT: the shared types and the conformance resources HAPI keeps there. */
+    private static final Set<String> DEFINITION_TYPES = Set.of(
+            "ActivityDefinition",
+            "PlanDefinition",
+            "StructureDefinition",
+            "ValueSet",
+            "CodeSystem",
+            "ConceptMap",
+            "NamingSystem",
+            "SearchParameter",
+            "Questionnaire",
+            "CapabilityStatement",
+            "CompartmentDefinition",
+            "OperationDefinition",
+            "Library",
+            "StructureMap");
+
+    private static final String DEFAULT = ProviderConstants.DEFAULT_PARTITION_NAME;
 
     private final PartitionSettings partitionSettings;
 
@@ -29,7 +51,12 @@ public class TenantPartitionInterceptor {
     }
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)
-    public RequestPartitionId partitionForCreate(RequestDetails request) {
+    public RequestPartitionId partitionForCreate(RequestDetails request, IBaseResource resource) {
+        String type = resource.fhirType();
+        if (DEFAULT.equals(request.getTenantId()) && !DEFINITION_TYPES.contains(type)) {
+            throw new InvalidRequestException("The DEFAULT tenant holds shared definitions only: write " + type
+                    + " to a hospital tenant, as in /fhir/{tenant}/" + type);
+        }
         return tenantPartition(request);
     }
 
@@ -38,11 +65,8 @@ public class TenantPartitionInterceptor {
         RequestPartitionId tenant = tenantPartition(request);
         String name = tenant.getFirstPartitionNameOrNull();
         String type = details.getResourceType();
-        if (type != null
-                && SHARED_RESOURCE_TYPES.contains(type)
-                && name != null
-                && !ProviderConstants.DEFAULT_PARTITION_NAME.equals(name)) {
-            return RequestPartitionId.fromPartitionNames(name, ProviderConstants.DEFAULT_PARTITION_NAME);
+        if (type != null && SHARED_TYPES.contains(type) && name != null && !DEFAULT.equals(name)) {
+            return RequestPartitionId.fromPartitionNames(name, DEFAULT);
         }
         return tenant;
     }

@@ -35,7 +35,7 @@ public class UnknownTenantInterceptor {
     }
 
     static ResourceNotFoundException unknownTenant(String tenant) {
-        return new ResourceNotFoundException(
-                "Unknown tenant '" + tenant + "': no hospital is registered under this name");
+        return new ResourceNotFoundException("Unknown tenant '" + tenant
+                + "': every FHIR URL starts with the tenant of a registered hospital, as in /fhir/{tenant}/Patient");
     }
 }

@@ -119,6 +119,16 @@ class TenantIsolationIT extends FhirServerIT {
     }
 
     @Test
+    void clinicalDataCannotBeWrittenToTheSharedDefaultTenant() {
+        HttpResponse<String> response = http(request("/fhir/DEFAULT/Patient")
+                .header("Content-Type", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}")));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("shared definitions only");
+    }
+
+    @Test
     void eachTenantServesItsCapabilityStatement() {
         HttpResponse<String> response = http(request("/fhir/north/metadata").header("Accept", "application/fhir+json"));
         assertThat(response.statusCode()).isEqualTo(200);
