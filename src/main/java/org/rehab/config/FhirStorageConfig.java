@@ -4,6 +4,7 @@ import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
@@ -42,8 +43,9 @@ class FhirStorageConfig {
         // UUIDs so that they can never collide with a client's.
         settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
         settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
-        // A search right after a write must see the write.
+        // A search or a history read right after a write must see the write.
         settings.setReuseCachedSearchResultsForMillis(null);
+        settings.setHistoryCountMode(HistoryCountModeEnum.COUNT_ACCURATE);
         settings.setEnforceReferentialIntegrityOnDelete(true);
         settings.setEnforceReferentialIntegrityOnWrite(true);
         return settings;

@@ -4,8 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.param.HistorySearchDateRangeParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +29,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Loads the shared definitions in {@code fhir-profiles/} (profiles, the recommendation catalog) into the DEFAULT
- * partition at start, where every tenant can read them. A missing definition is created. An existing one is
- * replaced only if it was loaded from an older version of its file: a definition edited over FHIR REST is kept
- * until its file changes. Each loaded version carries its file and content hash in {@code meta.source}.
+ * partition at start, where every tenant can read them. A missing definition is created; one loaded from an
+ * older version of its file is updated; one changed over FHIR REST (edited or deleted) is kept until its file
+ * changes. Each loaded version carries its file and content hash in {@code meta.source}, so the resource's own
+ * history tells which file content was loaded last.
  */
 @Component
 @Order(1)
@@ -56,42 +61,47 @@ class DefinitionFilesLoader implements ApplicationRunner {
         }
     }
 
-    private void load(String fileName, String json) {
+    void load(String fileName, String json) {
         Resource resource = (Resource) fhirContext.newJsonParser().parseResource(json);
-        String fileSource = SOURCE_PREFIX + fileName;
-        String source = fileSource + ":" + sha256(json).substring(0, 16);
+        String fileSource = SOURCE_PREFIX + fileName + ":";
+        String source = fileSource + sha256(json).substring(0, 16);
         resource.getMeta().setSource(source);
 
         IFhirResourceDao<IBaseResource> dao = daoRegistry.getResourceDao(resource.fhirType());
+        IIdType id = resource.getIdElement().toUnqualifiedVersionless();
         SystemRequestDetails request = new SystemRequestDetails();
         request.setRequestPartitionId(partitionSettings.getDefaultRequestPartitionId());
 
-        String storedSource = storedSource(dao, resource, request);
-        if (source.equals(storedSource)) {
+        List<String> sources = sourcesNewestFirst(dao, id, request);
+        if (!sources.isEmpty() && sources.get(0).equals(source)) {
             return;
         }
-        if (storedSource != null && !storedSource.startsWith(fileSource + ":")) {
-            log.info(
-                    "Keeping {} as changed over FHIR REST; its file {} has not changed since",
-                    resource.getIdElement(),
-                    fileName);
+        boolean changedOverRest = !sources.isEmpty() && !sources.get(0).startsWith(fileSource);
+        boolean fileUnchangedSinceLastLoad = sources.stream()
+                .filter(s -> s.startsWith(fileSource))
+                .findFirst()
+                .map(source::equals)
+                .orElse(false);
+        if (changedOverRest && fileUnchangedSinceLastLoad) {
+            log.info("Keeping {} as changed over FHIR REST: {} has not changed since it was loaded", id, fileName);
             return;
         }
         dao.update(resource, request);
-        log.info("Loaded {} from fhir-profiles/{}", resource.getIdElement().toUnqualifiedVersionless(), fileName);
+        log.info("Loaded {} from fhir-profiles/{}", id, fileName);
     }
 
-    /** The stored version's source; null if there is none, "" if it was deleted. */
-    private static String storedSource(
-            IFhirResourceDao<IBaseResource> dao, Resource resource, SystemRequestDetails request) {
+    /** The meta.source of every stored version, newest first (a deleted version counts as changed over REST). */
+    private static List<String> sourcesNewestFirst(
+            IFhirResourceDao<IBaseResource> dao, IIdType id, SystemRequestDetails request) {
+        IBundleProvider history;
         try {
-            Resource stored = (Resource) dao.read(resource.getIdElement().toUnqualifiedVersionless(), request);
-            return stored.getMeta().getSource();
+            history = dao.history(id, new HistorySearchDateRangeParam(), request);
         } catch (ResourceNotFoundException e) {
-            return null;
-        } catch (ResourceGoneException e) {
-            return "";
+            return List.of();
         }
+        return history.getAllResources().stream()
+                .map(version -> Objects.toString(((Resource) version).getMeta().getSource(), ""))
+                .toList();
     }
 
     private static String sha256(String content) {

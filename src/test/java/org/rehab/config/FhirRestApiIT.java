@@ -57,6 +57,17 @@ class FhirRestApiIT extends FhirServerIT {
     }
 
     @Test
+    void historyReadRightAfterAnUpdateShowsTheNewVersion() {
+        String id = uniqueId("hist");
+        client("north").update().resource(patient(id, "First")).execute();
+        assertThat(historyOf(id).getEntry()).hasSize(1);
+
+        client("north").update().resource(patient(id, "Second")).execute();
+
+        assertThat(historyOf(id).getEntry()).hasSize(2);
+    }
+
+    @Test
     void deletedResourceIsGoneButKeepsItsHistory() {
         String id = uniqueId("del");
         client("north").update().resource(patient(id, "Gone")).execute();
@@ -187,6 +198,14 @@ class FhirRestApiIT extends FhirServerIT {
         assertThat(result.getEntry())
                 .extracting(e -> e.getResource().fhirType())
                 .containsExactlyInAnyOrder("Patient", "Condition");
+    }
+
+    private Bundle historyOf(String patientId) {
+        return client("north")
+                .history()
+                .onInstance("Patient/" + patientId)
+                .returnBundle(Bundle.class)
+                .execute();
     }
 
     private static Patient patient(String id, String family) {

@@ -2,6 +2,7 @@ package org.rehab.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.Bundle;
@@ -76,6 +77,24 @@ class SharedDefinitionsIT extends FhirServerIT {
     }
 
     @Test
+    void changedFileReplacesAnEditMadeOverRest() throws Exception {
+        String file = "ActivityDefinition-physical-therapy.json";
+        String original = new String(
+                getClass().getResourceAsStream("/fhir-profiles/" + file).readAllBytes(), StandardCharsets.UTF_8);
+        ActivityDefinition therapy = read("physical-therapy");
+        therapy.setDescription("Edited over REST");
+        therapy.getMeta().setSource(null);
+        client("DEFAULT").update().resource(therapy).execute();
+
+        loader.load(file, original.replace("older patient", "patient over 65"));
+        String afterFileChange = read("physical-therapy").getDescription();
+        loader.load(file, original);
+
+        assertThat(afterFileChange).contains("patient over 65").doesNotContain("Edited over REST");
+        assertThat(read("physical-therapy").getDescription()).contains("older patient");
+    }
+
+    @Test
     void reloadingUnchangedFilesWritesNothing() throws Exception {
         String before = versionOf("physical-therapy");
 
@@ -85,12 +104,14 @@ class SharedDefinitionsIT extends FhirServerIT {
     }
 
     private String versionOf(String id) {
+        return read(id).getMeta().getVersionId();
+    }
+
+    private ActivityDefinition read(String id) {
         return client("north")
                 .read()
                 .resource(ActivityDefinition.class)
                 .withId(id)
-                .execute()
-                .getMeta()
-                .getVersionId();
+                .execute();
     }
 }
