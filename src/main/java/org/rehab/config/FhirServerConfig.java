@@ -22,7 +22,10 @@ import java.util.Set;
 import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.observability.RequestLogInterceptor;
 import org.rehab.observability.RequestMetricsInterceptor;
+import org.rehab.recommendation.EvaluateOperationProvider;
+import org.rehab.recommendation.RecommendationLifecycleInterceptor;
 import org.rehab.recommendation.RecommendationProfileInterceptor;
+import org.rehab.recommendation.RulesOperationProvider;
 import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
@@ -84,6 +87,9 @@ class FhirServerConfig {
             DatabaseBackedPagingProvider pagingProvider,
             IPartitionLookupSvc partitions,
             ProfileValidatingInterceptor profileValidation,
+            RecommendationLifecycleInterceptor recommendationLifecycle,
+            EvaluateOperationProvider evaluateOperation,
+            RulesOperationProvider rulesOperations,
             PartitionSettings partitionSettings,
             MeterRegistry meterRegistry) {
         // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
@@ -94,6 +100,7 @@ class FhirServerConfig {
         storageInterceptors.registerInterceptor(new TenantPartitionInterceptor(partitionSettings));
         storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
         storageInterceptors.registerInterceptor(profileValidation);
+        storageInterceptors.registerInterceptor(recommendationLifecycle);
 
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Rehab FHIR server");
@@ -102,6 +109,8 @@ class FhirServerConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(partitionManagementProvider);
+        server.registerProvider(evaluateOperation);
+        server.registerProvider(rulesOperations);
         var capabilityStatement = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilityStatement.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");

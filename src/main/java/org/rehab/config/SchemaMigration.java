@@ -6,11 +6,13 @@ import ca.uhn.fhir.jpa.migrate.tasks.HapiFhirJpaMigrationTasks;
 import ca.uhn.fhir.util.VersionEnum;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 
 /**
- * Creates or upgrades the database schema with HAPI's own migration tasks before Hibernate starts. A fresh
- * database gets the full schema in one step; an older one gets only the missing tasks. A lock row keeps
- * several instances from migrating at once.
+ * Creates or upgrades the database schema before Hibernate starts: HAPI's tables with HAPI's own migration
+ * tasks (a fresh database gets the full schema in one step, an older one only the missing tasks), then this
+ * server's own tables ({@code rehab_*}, Flyway scripts in {@code db/rehab}). Both take a lock, so several
+ * instances may start at once.
  */
 final class SchemaMigration {
 
@@ -23,5 +25,14 @@ final class SchemaMigration {
         migrator.addTasks(
                 new HapiFhirJpaMigrationTasks(Set.of("database-partition-mode")).getAllTasks(VersionEnum.values()));
         migrator.migrate();
+
+        Flyway.configure()
+                .dataSource(dataSource)
+                .table("rehab_schema_history")
+                .locations("classpath:db/rehab")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
     }
 }

@@ -7,6 +7,7 @@ import ca.uhn.fhir.util.ResourceUtil;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.rehab.recommendation.rules.RecommendationType;
 
 /**
  * A ServiceRequest that instantiates an entry of the recommendation catalog is a recommendation, whoever writes
@@ -15,9 +16,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 @Interceptor
 public class RecommendationProfileInterceptor {
-
-    public static final String PROFILE = "http://rehab.example.org/fhir/StructureDefinition/rehab-recommendation";
-    public static final String CATALOG_BASE = "http://rehab.example.org/fhir/ActivityDefinition/";
 
     /** Runs before repository validation (order 0). */
     private static final int BEFORE_VALIDATION = -100;
@@ -35,8 +33,8 @@ public class RecommendationProfileInterceptor {
     static void claimProfileIfRecommendation(IBaseResource resource) {
         if (resource instanceof ServiceRequest request
                 && instantiatesCatalog(request)
-                && !request.getMeta().hasProfile(PROFILE)) {
-            request.getMeta().addProfile(PROFILE);
+                && !request.getMeta().hasProfile(RecommendationRequests.PROFILE)) {
+            request.getMeta().addProfile(RecommendationRequests.PROFILE);
             // The validator reads the request body as received unless told the resource changed.
             ResourceUtil.clearRawStringFromResource(request);
         }
@@ -45,6 +43,6 @@ public class RecommendationProfileInterceptor {
     private static boolean instantiatesCatalog(ServiceRequest request) {
         return request.getInstantiatesCanonical().stream()
                 .map(CanonicalType::getValue)
-                .anyMatch(url -> url != null && url.startsWith(CATALOG_BASE));
+                .anyMatch(url -> url != null && url.startsWith(RecommendationType.CATALOG_BASE));
     }
 }

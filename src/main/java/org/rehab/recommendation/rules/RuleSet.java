@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.drools.compiler.kie.builder.impl.DrlProject;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
@@ -30,13 +31,21 @@ public final class RuleSet {
     /** Where the files sit in the in-memory KIE project: the folder of their DRL package. */
     private static final String SOURCE_FOLDER = "src/main/resources/org/rehab/recommendation/rules/";
 
+    /** The name of each rule in a DRL file: {@code rule "Name"}. */
+    private static final Pattern RULE_NAME = Pattern.compile("^\\s*rule\\s+\"([^\"]+)\"", Pattern.MULTILINE);
+
     private final KieBase kieBase;
     private final String version;
     private final List<String> ruleNames;
+    private final Map<String, String> fileOfRule;
 
-    private RuleSet(KieBase kieBase, String version) {
+    private RuleSet(KieBase kieBase, String version, Map<String, String> files) {
         this.kieBase = kieBase;
         this.version = version;
+        Map<String, String> fileOfRule = new TreeMap<>();
+        files.forEach((file, content) ->
+                RULE_NAME.matcher(content).results().forEach(rule -> fileOfRule.put(rule.group(1), file)));
+        this.fileOfRule = Map.copyOf(fileOfRule);
         List<String> names = new ArrayList<>();
         for (KiePackage kiePackage : kieBase.getKiePackages()) {
             kiePackage.getRules().stream().map(Rule::getName).forEach(names::add);
@@ -77,7 +86,7 @@ public final class RuleSet {
         }
         KieBase kieBase = kie.newKieContainer(releaseId).getKieBase();
         kie.getRepository().removeKieModule(releaseId);
-        return new RuleSet(kieBase, version);
+        return new RuleSet(kieBase, version, files);
     }
 
     /** Fires the rules on one patient's facts. */
@@ -102,6 +111,11 @@ public final class RuleSet {
 
     public List<String> ruleNames() {
         return ruleNames;
+    }
+
+    /** The DRL file that defines a rule. */
+    public String fileOf(String ruleName) {
+        return fileOfRule.getOrDefault(ruleName, "");
     }
 
     private static String fileName(String path) {

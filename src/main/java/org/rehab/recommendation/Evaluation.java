@@ -1,0 +1,37 @@
+package org.rehab.recommendation;
+
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.rehab.recommendation.rules.Recommendation;
+
+/**
+ * The outcome of evaluating one patient: what the rules recommend now, each as a new, already active or (in a dry
+ * run) proposed ServiceRequest, and the active recommendations whose evidence no longer holds.
+ */
+record Evaluation(
+        String patientId,
+        String ruleSetVersion,
+        Date evaluatedAt,
+        boolean dryRun,
+        String factsSummary,
+        List<Recommended> recommended,
+        List<ServiceRequest> noLongerSupported) {
+
+    enum Status {
+        CREATED("created"),
+        ALREADY_ACTIVE("already-active"),
+        WOULD_CREATE("would-create");
+
+        final String code;
+
+        Status(String code) {
+            this.code = code;
+        }
+    }
+
+    /** A recommendation the rules make now, with its ServiceRequest (and, when created now, its Provenance). */
+    record Recommended(
+            Recommendation recommendation, Status status, ServiceRequest serviceRequest, Provenance provenance) {}
+}
