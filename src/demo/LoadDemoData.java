@@ -62,7 +62,7 @@ public class LoadDemoData {
     }
 
     /** Replaces {{date:-72y}} and {{dateTime:-20d}} with dates that many years or days before now. */
-    static String withDates(String template, OffsetDateTime now) {
+    public static String withDates(String template, OffsetDateTime now) {
         Matcher matcher = RELATIVE_DATE.matcher(template);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {

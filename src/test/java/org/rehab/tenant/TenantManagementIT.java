@@ -16,7 +16,8 @@ class TenantManagementIT extends FhirServerIT {
     void newTenantIsUsableAtOnceAndIsolated() {
         String name = "east" + (System.nanoTime() % 100_000);
         Parameters parameters = new Parameters();
-        parameters.addParameter().setName("id").setValue(new IntegerType((int) (1000 + System.nanoTime() % 100_000)));
+        parameters.addParameter().setName("id").setValue(new IntegerType((int)
+                (100_000 + System.nanoTime() % 100_000)));
         parameters.addParameter().setName("name").setValue(new CodeType(name));
 
         client("DEFAULT")

@@ -3,10 +3,22 @@ package org.rehab.testsupport;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.rehab.demo.LoadDemoData;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -14,15 +26,16 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Base of the integration tests: the whole server on a random port, on a real PostgreSQL (or on the embedded H2
- * default, see {@link TestDatabaseInitializer}). Every subclass shares one Spring context (one server start per
+ * default, see {@link TestServerInitializer}). Every subclass shares one Spring context (one server start per
  * database), so tests use their own resource ids.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
-@ContextConfiguration(initializers = TestDatabaseInitializer.class)
+@ContextConfiguration(initializers = TestServerInitializer.class)
 public abstract class FhirServerIT {
 
     protected static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final AtomicInteger NEXT_PARTITION_ID = new AtomicInteger(100);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static {
@@ -52,6 +65,46 @@ public abstract class FhirServerIT {
 
     protected HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+    }
+
+    /** Registers a new hospital tenant, so that a test can start from an empty record. */
+    protected String createTenant(String prefix) {
+        String name = prefix + Long.toHexString(System.nanoTime());
+        Parameters parameters = new Parameters();
+        parameters.addParameter().setName("id").setValue(new IntegerType(NEXT_PARTITION_ID.incrementAndGet()));
+        parameters.addParameter().setName("name").setValue(new CodeType(name));
+        client("DEFAULT")
+                .operation()
+                .onServer()
+                .named("$partition-management-create-partition")
+                .withParameters(parameters)
+                .execute();
+        return name;
+    }
+
+    /** Loads the demo patients 102, 105 and 108 into a tenant, as the documented demo command does. */
+    protected void loadDemoData(String tenant) {
+        try {
+            String template = Files.readString(Path.of("src/demo/demo-patients.json"));
+            String bundle = LoadDemoData.withDates(template, OffsetDateTime.now(ZoneOffset.UTC));
+            client(tenant).transaction().withBundle(bundle).execute();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code POST Patient/{id}/$evaluate}. */
+    protected Parameters evaluate(String tenant, String patientId, boolean dryRun) {
+        Parameters input = new Parameters();
+        if (dryRun) {
+            input.addParameter("dryRun", new BooleanType(true));
+        }
+        return client(tenant)
+                .operation()
+                .onInstance("Patient/" + patientId)
+                .named("$evaluate")
+                .withParameters(input)
+                .execute();
     }
 
     /** A fresh id for this test's resources, so that tests sharing the server do not meet. */

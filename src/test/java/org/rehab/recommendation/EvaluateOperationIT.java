@@ -1,0 +1,410 @@
+package org.rehab.recommendation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.junit.jupiter.api.Test;
+import org.rehab.testsupport.FhirServerIT;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** {@code Patient/$evaluate} through the FHIR API, on the shared server. */
+class EvaluateOperationIT extends FhirServerIT {
+
+    private static final String PHYSICAL_THERAPY = "91251008";
+    private static final String WEIGHT_MANAGEMENT = "718361005";
+    private static final String POST_OP_REHABILITATION = "52052004";
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void demoPatientsGetExactlyTheirExpectedRecommendations() {
+        String tenant = createTenant("demo");
+        loadDemoData(tenant);
+
+        assertThat(view(evaluate(tenant, "108", false)).codes())
+                .containsExactly(POST_OP_REHABILITATION, PHYSICAL_THERAPY);
+        assertThat(view(evaluate(tenant, "105", false)).codes()).containsExactly(WEIGHT_MANAGEMENT);
+        assertThat(view(evaluate(tenant, "102", false)).codes()).containsExactly(POST_OP_REHABILITATION);
+
+        assertThat(activeCodes(tenant, "108")).containsExactly(POST_OP_REHABILITATION, PHYSICAL_THERAPY);
+        assertThat(activeCodes(tenant, "105")).containsExactly(WEIGHT_MANAGEMENT);
+        assertThat(activeCodes(tenant, "102")).containsExactly(POST_OP_REHABILITATION);
+    }
+
+    @Test
+    void everyResponseSaysWhichRulesFiredAndWhy() {
+        String tenant = createTenant("why");
+        loadDemoData(tenant);
+
+        EvaluationView evaluation = view(evaluate(tenant, "108", false));
+
+        assertThat(evaluation.summary())
+                .isEqualTo("2 recommendations: Physical Therapy (created), Post-Op Rehabilitation Plan (created).");
+        assertThat(evaluation.facts())
+                .contains("age 72")
+                .contains("Chronic pain")
+                .contains("Total knee replacement");
+        assertThat(evaluation.recommendations())
+                .extracting(EvaluationView.Item::rule)
+                .containsExactly(
+                        "Older patient with chronic pain gets physical therapy",
+                        "Recent surgery in an admissible department gets a post-op rehabilitation plan");
+        assertThat(evaluation.recommendations().get(0).explanation())
+                .contains("Aged 72, over 65")
+                .contains("chronic pain");
+    }
+
+    @Test
+    void reEvaluatingCreatesNothingNew() {
+        String tenant = createTenant("again");
+        loadDemoData(tenant);
+        EvaluationView first = view(evaluate(tenant, "108", false));
+
+        EvaluationView second = view(evaluate(tenant, "108", false));
+
+        assertThat(first.statuses()).containsExactly("created");
+        assertThat(second.statuses()).containsExactly("already-active");
+        assertThat(ids(second)).isEqualTo(ids(first));
+        assertThat(search(tenant, "ServiceRequest?patient=108")).hasSize(2);
+        assertThat(search(tenant, "Provenance?agent=Device/rehab-rule-engine")).hasSize(2);
+    }
+
+    @Test
+    void concurrentEvaluationsOfOnePatientCreateEachRecommendationOnce() throws Exception {
+        String tenant = createTenant("race");
+        loadDemoData(tenant);
+        double createdBefore = createdCount();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<EvaluationView>> evaluations = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            evaluations.add(() -> {
+                start.await();
+                return view(evaluate(tenant, "108", false));
+            });
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<EvaluationView>> futures =
+                evaluations.stream().map(pool::submit).toList();
+        start.countDown();
+        List<EvaluationView> results = new ArrayList<>();
+        for (Future<EvaluationView> future : futures) {
+            results.add(future.get());
+        }
+        pool.shutdown();
+
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r.codes()).containsExactly(POST_OP_REHABILITATION, PHYSICAL_THERAPY));
+        assertThat(results.stream().map(EvaluateOperationIT::ids).collect(Collectors.toSet()))
+                .hasSize(1);
+        assertThat(search(tenant, "ServiceRequest?patient=108")).hasSize(2);
+        assertThat(search(tenant, "Provenance?agent=Device/rehab-rule-engine")).hasSize(2);
+        assertThat(createdCount() - createdBefore).isEqualTo(2.0);
+    }
+
+    @Test
+    void recommendationsConformToTheProfileAndCiteTheirEvidenceAndProvenance() {
+        String tenant = createTenant("cite");
+        loadDemoData(tenant);
+        EvaluationView evaluation = view(evaluate(tenant, "108", false));
+
+        for (EvaluationView.Item item : evaluation.recommendations()) {
+            ServiceRequest stored = client(tenant)
+                    .read()
+                    .resource(ServiceRequest.class)
+                    .withId(item.serviceRequest().getIdElement().getIdPart())
+                    .execute();
+            assertThat(stored.getMeta().hasProfile(RecommendationRequests.PROFILE))
+                    .isTrue();
+            assertThat(errorsValidating(tenant, stored)).isEmpty();
+            assertThat(stored.getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
+            assertThat(stored.getRequester().getReference()).isEqualTo("Device/rehab-rule-engine");
+            assertThat(stored.getInstantiatesCanonical().get(0).getValue())
+                    .startsWith("http://rehab.example.org/fhir/ActivityDefinition/");
+            List<Reference> evidence = new ArrayList<>(stored.getReasonReference());
+            evidence.addAll(stored.getSupportingInfo());
+            assertThat(evidence).isNotEmpty();
+            evidence.forEach(reference ->
+                    assertThat(read(tenant, reference.getReference())).isNotNull());
+
+            Provenance provenance = (Provenance)
+                    read(tenant, stored.getRelevantHistoryFirstRep().getReference());
+            assertThat(provenance.getTargetFirstRep().getReference())
+                    .isEqualTo("ServiceRequest/" + stored.getIdElement().getIdPart());
+            assertThat(provenance.getAgentFirstRep().getWho().getReference()).isEqualTo("Device/rehab-rule-engine");
+            assertThat(provenance.getPolicy())
+                    .extracting(p -> p.getValue())
+                    .contains("http://rehab.example.org/fhir/rules/rule-set/" + evaluation.ruleSetVersion())
+                    .anyMatch(p -> p.endsWith(".drl"));
+            assertThat(provenance.getReasonFirstRep().getText()).isEqualTo(item.rule());
+            assertThat(provenance.getEntity())
+                    .extracting(e -> e.getWhat().getReference())
+                    .containsExactlyElementsOf(
+                            evidence.stream().map(Reference::getReference).toList());
+        }
+    }
+
+    @Test
+    void bmiDerivedFromHeightAndWeightIsStoredWithDerivedFrom() {
+        String tenant = createTenant("bmi");
+        loadDemoData(tenant);
+
+        evaluate(tenant, "102", false);
+
+        List<Observation> bmis = search(tenant, "Observation?patient=102&code=http://loinc.org|39156-5").stream()
+                .map(Observation.class::cast)
+                .toList();
+        assertThat(bmis).singleElement().satisfies(bmi -> {
+            assertThat(bmi.getValueQuantity().getValue()).isEqualByComparingTo("23.5");
+            assertThat(bmi.getDerivedFrom())
+                    .extracting(Reference::getReference)
+                    .containsExactly("Observation/102-height", "Observation/102-weight");
+        });
+    }
+
+    @Test
+    void dryRunSaysWhatWouldBeRecommendedAndWritesNothing() {
+        String tenant = createTenant("dry");
+        loadDemoData(tenant);
+
+        EvaluationView evaluation = view(evaluate(tenant, "108", true));
+        view(evaluate(tenant, "102", true));
+
+        assertThat(evaluation.codes()).containsExactly(POST_OP_REHABILITATION, PHYSICAL_THERAPY);
+        assertThat(evaluation.statuses()).containsExactly("would-create");
+        assertThat(evaluation.recommendations().get(0).explanation()).isNotBlank();
+        assertThat(search(tenant, "ServiceRequest")).isEmpty();
+        assertThat(search(tenant, "Provenance")).isEmpty();
+        assertThat(search(tenant, "Device")).isEmpty();
+        assertThat(search(tenant, "Observation?patient=102&code=http://loinc.org|39156-5"))
+                .isEmpty();
+    }
+
+    @Test
+    void recommendationWhoseEvidenceNoLongerHoldsIsReportedButLeftActive() {
+        String tenant = createTenant("stale");
+        String patient = patientWithBmi(tenant, "32.0", LocalDate.now().minusDays(30));
+        String weightManagement = view(evaluate(tenant, patient, false))
+                .recommendations()
+                .get(0)
+                .serviceRequest()
+                .getIdElement()
+                .getIdPart();
+        client(tenant)
+                .create()
+                .resource(bmi(patient, "27.4", LocalDate.now().minusDays(1)))
+                .execute();
+
+        EvaluationView evaluation = view(evaluate(tenant, patient, false));
+
+        assertThat(evaluation.recommendations()).isEmpty();
+        assertThat(evaluation.noLongerSupported()).containsExactly("ServiceRequest/" + weightManagement);
+        assertThat(evaluation.summary()).startsWith("Nothing to recommend").contains("no longer supported");
+        ServiceRequest stillThere = client(tenant)
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(weightManagement)
+                .execute();
+        assertThat(stillThere.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+    }
+
+    @Test
+    void recommendationClosedByATherapistIsMadeAgainWhileTheEvidenceHolds() {
+        String tenant = createTenant("again");
+        String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(3));
+        ServiceRequest first =
+                view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
+        ServiceRequest stored = client(tenant)
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(first.getIdElement().getIdPart())
+                .execute();
+        stored.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+        client(tenant).update().resource(stored).execute();
+
+        EvaluationView evaluation = view(evaluate(tenant, patient, false));
+
+        assertThat(evaluation.statuses()).containsExactly("created");
+        assertThat(ids(evaluation)).doesNotContain(first.getIdElement().getIdPart());
+        assertThat(search(tenant, "ServiceRequest?patient=" + patient + "&status=active"))
+                .hasSize(1);
+    }
+
+    @Test
+    void secondActiveRecommendationOfAKindIsRefusedWhoeverWritesIt() {
+        String tenant = createTenant("twice");
+        String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(3));
+        ServiceRequest created =
+                view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
+        double createdBefore = createdCount();
+        ServiceRequest copy = created.copy();
+        copy.setId((String) null);
+        copy.setRelevantHistory(List.of());
+
+        assertThatThrownBy(() -> client(tenant).create().resource(copy).execute())
+                .isInstanceOf(ResourceVersionConflictException.class)
+                .hasMessageContaining("already has an active Weight Management Program");
+        assertThat(createdCount()).isEqualTo(createdBefore);
+    }
+
+    @Test
+    void patientWithNothingToRecommendIsToldSo() {
+        String tenant = createTenant("none");
+        client(tenant)
+                .update()
+                .resource(new Patient().setBirthDate(new Date(0)).setId("quiet"))
+                .execute();
+
+        EvaluationView evaluation = view(evaluate(tenant, "quiet", false));
+
+        assertThat(evaluation.recommendations()).isEmpty();
+        assertThat(evaluation.summary()).startsWith("Nothing to recommend: no rule applies to this patient");
+    }
+
+    @Test
+    void unknownPatientIs404() {
+        assertThatThrownBy(() -> evaluate("north", uniqueId("ghost"), false))
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void recentSurgeryWindowIsTheHospitalsSetting() {
+        String patient = uniqueId("window");
+        for (String tenant : List.of("north", "south")) {
+            client(tenant).update().resource(new Patient().setId(patient)).execute();
+            client(tenant).update().resource(orthopaedicEncounter(patient)).execute();
+            client(tenant)
+                    .update()
+                    .resource(surgery(patient, LocalDate.now().minusDays(40)))
+                    .execute();
+        }
+
+        assertThat(view(evaluate("north", patient, true)).codes()).containsExactly(POST_OP_REHABILITATION);
+        assertThat(view(evaluate("south", patient, true)).codes()).isEmpty();
+    }
+
+    private String patientWithBmi(String tenant, String value, LocalDate when) {
+        String patient = uniqueId("p");
+        client(tenant).update().resource(new Patient().setId(patient)).execute();
+        client(tenant).create().resource(bmi(patient, value, when)).execute();
+        return patient;
+    }
+
+    private static Observation bmi(String patient, String value, LocalDate when) {
+        Observation bmi = new Observation();
+        bmi.setStatus(Observation.ObservationStatus.FINAL);
+        bmi.setCode(new CodeableConcept(new Coding("http://loinc.org", "39156-5", "BMI")));
+        bmi.setSubject(new Reference("Patient/" + patient));
+        bmi.setEffective(new DateTimeType(Date.from(when.atStartOfDay().toInstant(ZoneOffset.UTC))));
+        bmi.setValue(new Quantity()
+                .setValue(new BigDecimal(value))
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("kg/m2")
+                .setUnit("kg/m2"));
+        return bmi;
+    }
+
+    private static Encounter orthopaedicEncounter(String patient) {
+        Encounter encounter = new Encounter();
+        encounter.setId(patient + "-encounter");
+        encounter.setStatus(Encounter.EncounterStatus.FINISHED);
+        encounter.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", "inpatient"));
+        encounter.setSubject(new Reference("Patient/" + patient));
+        encounter.setServiceType(
+                new CodeableConcept(new Coding("http://snomed.info/sct", "394801008", "Trauma and orthopedics")));
+        return encounter;
+    }
+
+    private static Procedure surgery(String patient, LocalDate when) {
+        Procedure procedure = new Procedure();
+        procedure.setId(patient + "-surgery");
+        procedure.setStatus(Procedure.ProcedureStatus.COMPLETED);
+        procedure.setCategory(
+                new CodeableConcept(new Coding("http://snomed.info/sct", "387713003", "Surgical procedure")));
+        procedure.setCode(
+                new CodeableConcept(new Coding("http://snomed.info/sct", "609588000", "Total knee replacement")));
+        procedure.setSubject(new Reference("Patient/" + patient));
+        procedure.setEncounter(new Reference("Encounter/" + patient + "-encounter"));
+        procedure.setPerformed(new DateTimeType(Date.from(when.atTime(10, 0).toInstant(ZoneOffset.UTC))));
+        return procedure;
+    }
+
+    private List<String> errorsValidating(String tenant, ServiceRequest request) {
+        String body = FHIR.newJsonParser().encodeResourceToString(request);
+        var response =
+                http(request("/fhir/" + tenant + "/ServiceRequest/$validate?profile=" + RecommendationRequests.PROFILE)
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+        OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+        return outcome.getIssue().stream()
+                .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+                .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .toList();
+    }
+
+    private org.hl7.fhir.r4.model.Resource read(String tenant, String reference) {
+        String[] parts = reference.split("/");
+        return (org.hl7.fhir.r4.model.Resource)
+                client(tenant).read().resource(parts[0]).withId(parts[1]).execute();
+    }
+
+    private List<org.hl7.fhir.r4.model.Resource> search(String tenant, String url) {
+        return client(tenant).search().byUrl(url).returnBundle(Bundle.class).execute().getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .toList();
+    }
+
+    private List<String> activeCodes(String tenant, String patient) {
+        return search(tenant, "ServiceRequest?patient=" + patient + "&status=active").stream()
+                .map(r -> ((ServiceRequest) r).getCode().getCodingFirstRep().getCode())
+                .sorted()
+                .toList();
+    }
+
+    private double createdCount() {
+        return meters.find("rehab.recommendations.created").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    private static Set<String> ids(EvaluationView evaluation) {
+        return evaluation.recommendations().stream()
+                .map(i -> i.serviceRequest().getIdElement().getIdPart())
+                .collect(Collectors.toSet());
+    }
+
+    private static EvaluationView view(Parameters parameters) {
+        return new EvaluationView(parameters);
+    }
+}

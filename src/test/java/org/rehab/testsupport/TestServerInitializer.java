@@ -1,0 +1,73 @@
+package org.rehab.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Prepares the shared test server: its own database (a fresh database on the embedded PostgreSQL server or, with
+ * {@code -Drehab.test.database=h2}, a fresh H2 file like the embedded default) and its own copy of rules/, which
+ * the rule-reload tests may change.
+ */
+public class TestServerInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static TestPropertyValues properties;
+    private static Path rulesDirectory;
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        sharedProperties().applyTo(context);
+    }
+
+    public static boolean onH2() {
+        return "h2".equals(System.getProperty("rehab.test.database"));
+    }
+
+    /** The rules directory of the shared test server. */
+    public static synchronized Path rulesDirectory() {
+        if (rulesDirectory == null) {
+            rulesDirectory = Path.of("target", "it-rules-" + Long.toHexString(System.nanoTime()))
+                    .toAbsolutePath();
+            try {
+                Files.createDirectories(rulesDirectory);
+                try (var files = Files.list(Path.of("rules"))) {
+                    for (Path file : files.toList()) {
+                        Files.copy(file, rulesDirectory.resolve(file.getFileName()));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return rulesDirectory;
+    }
+
+    private static synchronized TestPropertyValues sharedProperties() {
+        if (properties == null) {
+            List<String> values = new ArrayList<>(
+                    onH2()
+                            ? List.of(
+                                    "spring.datasource.url=jdbc:h2:file:"
+                                            + Path.of("target", "it-h2", Long.toHexString(System.nanoTime()), "rehab")
+                                                    .toAbsolutePath(),
+                                    "spring.datasource.username=sa",
+                                    "spring.datasource.password=")
+                            : List.of(
+                                    "spring.datasource.url=" + TestPostgres.createDatabase("rehab_shared"),
+                                    "spring.datasource.username=" + TestPostgres.USER,
+                                    "spring.datasource.password=" + TestPostgres.PASSWORD));
+            values.add("rehab.recommendation.rules-directory=" + rulesDirectory());
+            values.add("rehab.recommendation.watch-rules=true");
+            // South admits surgeries of the last 30 days only (a per-tenant override under test).
+            values.add("rehab.recommendation.tenants.south.recent-surgery-days=30");
+            properties = TestPropertyValues.of(values);
+        }
+        return properties;
+    }
+}
