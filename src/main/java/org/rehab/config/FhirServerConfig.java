@@ -25,6 +25,7 @@ import org.rehab.observability.RequestMetricsInterceptor;
 import org.rehab.recommendation.EvaluateOperationProvider;
 import org.rehab.recommendation.RecommendationLifecycleInterceptor;
 import org.rehab.recommendation.RecommendationProfileInterceptor;
+import org.rehab.recommendation.RecordRevisionInterceptor;
 import org.rehab.recommendation.RulesOperationProvider;
 import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
@@ -88,6 +89,7 @@ class FhirServerConfig {
             IPartitionLookupSvc partitions,
             ProfileValidatingInterceptor profileValidation,
             RecommendationLifecycleInterceptor recommendationLifecycle,
+            RecordRevisionInterceptor recordRevisions,
             EvaluateOperationProvider evaluateOperation,
             RulesOperationProvider rulesOperations,
             PartitionSettings partitionSettings,
@@ -101,6 +103,7 @@ class FhirServerConfig {
         storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
         storageInterceptors.registerInterceptor(profileValidation);
         storageInterceptors.registerInterceptor(recommendationLifecycle);
+        storageInterceptors.registerInterceptor(recordRevisions);
 
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Rehab FHIR server");

@@ -3,6 +3,8 @@ package org.rehab.recommendation;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.Include;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Condition;
@@ -27,8 +30,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads the part of a patient's record the rules can use, in the request's tenant, with narrow searches: the
- * chronic-pain conditions, the usable BMI, height and weight observations, and the completed surgeries of the
- * window with the encounters and practitioner roles they reference.
+ * chronic-pain conditions, the latest usable BMI (and the latest height and weight when a BMI must be derived),
+ * and the completed surgeries of the window with the encounters and practitioner roles they reference.
  */
 @Component
 class PatientRecordReader {
@@ -51,17 +54,13 @@ class PatientRecordReader {
                                 .add("code", tokens(criteria.chronicPainCodes())),
                         request);
 
-        List<Observation> observations = daos.getResourceDao(Observation.class)
-                .searchForResources(
-                        SearchParameterMap.newSynchronous("patient", subject)
-                                .add(
-                                        "code",
-                                        tokens(Set.of(
-                                                ClinicalFactsBuilder.LOINC + "|" + DerivedBmi.BMI_LOINC,
-                                                ClinicalFactsBuilder.LOINC + "|" + ClinicalFactsBuilder.HEIGHT_LOINC,
-                                                ClinicalFactsBuilder.LOINC + "|" + ClinicalFactsBuilder.WEIGHT_LOINC)))
-                                .add("status", new TokenOrListParam(null, "final", "amended", "corrected")),
-                        request);
+        List<Observation> observations = new ArrayList<>();
+        Optional<Observation> bmi = latest(request, subject, DerivedBmi.BMI_LOINC);
+        bmi.ifPresent(observations::add);
+        if (bmi.isEmpty() || bmi.get().hasDerivedFrom()) {
+            latest(request, subject, ClinicalFactsBuilder.HEIGHT_LOINC).ifPresent(observations::add);
+            latest(request, subject, ClinicalFactsBuilder.WEIGHT_LOINC).ifPresent(observations::add);
+        }
 
         List<Procedure> procedures = new ArrayList<>();
         Map<String, Resource> referenced = new HashMap<>();
@@ -87,6 +86,17 @@ class PatientRecordReader {
             }
         }
         return new PatientRecord(patient, conditions, observations, procedures, referenced);
+    }
+
+    /** The most recent usable observation with a LOINC code: one row, however long the patient's history. */
+    private Optional<Observation> latest(RequestDetails request, ReferenceParam subject, String loincCode) {
+        SearchParameterMap latest = SearchParameterMap.newSynchronous("patient", subject)
+                .add("code", new TokenParam(ClinicalFactsBuilder.LOINC, loincCode))
+                .add("status", new TokenOrListParam(null, "final", "amended", "corrected"));
+        latest.setSort(new SortSpec("date", SortOrderEnum.DESC));
+        latest.setCount(1);
+        return daos.getResourceDao(Observation.class).searchForResources(latest, request).stream()
+                .findFirst();
     }
 
     private static TokenOrListParam tokens(Set<String> systemAndCodes) {

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Patient/$evaluate latency (p50/p95/p99) and throughput with 1 and 4 clients, on the embedded default (H2) and
+# on PostgreSQL, side by side in one run, for the demo patients and a patient with a long history.
+# Usage: src/bench/evaluate.sh [background patients, default 500] [seconds per measurement, default 20]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+background=${1:-500}
+seconds=${2:-20}
+
+./mvnw -q package -DskipTests
+./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+jar=$(ls target/rehab-fhir-server-*.jar | grep -v original | head -n 1)
+classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+work=$(mktemp -d)
+port=18081
+pg_port=15433
+
+java -cp "$classpath" org.rehab.testsupport.StandalonePostgres "$pg_port" "$work/pg" > "$work/pg.log" 2>&1 &
+pg_pid=$!
+trap 'kill $pg_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+until grep -qs jdbc: "$work/pg.log"; do sleep 0.2; done
+
+run() { # label, then environment assignments
+    local label=$1; shift
+    env "$@" java -Xmx1g -jar "$jar" --server.port=$port --logging.level.org.rehab.fhir.requests=WARN \
+        > "$work/server-$label.log" 2>&1 &
+    local pid=$!
+    until curl -sf "localhost:$port/actuator/health/readiness" > /dev/null; do
+        kill -0 $pid 2> /dev/null || { echo "server failed to start:"; tail -20 "$work/server-$label.log"; exit 1; }
+        sleep 0.2
+    done
+    java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
+        "http://localhost:$port/fhir/north" "$label" "$background" "$seconds" 2>&1 | grep -E "^(H2|PostgreSQL)"
+    kill $pid; wait $pid 2> /dev/null || true
+}
+
+echo "background: $background patients of 23 resources; $seconds s per measurement; $(nproc) cores"
+run H2 "SPRING_DATASOURCE_URL=jdbc:h2:file:$work/h2/rehab"
+run PostgreSQL "SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab" SPRING_DATASOURCE_USERNAME=postgres

@@ -1,0 +1,115 @@
+package org.rehab.recommendation;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.provider.ProviderConstants;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Renews the {@link RecordRevisions revision} of every patient whose rule inputs a write touches (their Patient,
+ * Conditions, Observations, Procedures and Encounters; PractitionerRoles count for the whole tenant), once per
+ * transaction, just before it commits.
+ */
+@Interceptor
+@Component
+public class RecordRevisionInterceptor {
+
+    private final RecordRevisions revisions;
+
+    RecordRevisionInterceptor(RecordRevisions revisions) {
+        this.revisions = revisions;
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void created(IBaseResource resource, RequestDetails request) {
+        touched(resource, request);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+    public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+        touched(previous, request);
+        touched(resource, request);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+    public void deleted(IBaseResource resource, RequestDetails request) {
+        touched(resource, request);
+    }
+
+    private void touched(IBaseResource resource, RequestDetails request) {
+        String patient = patientOf(resource);
+        if (patient == null) {
+            return;
+        }
+        String tenant = request == null || request.getTenantId() == null
+                ? ProviderConstants.DEFAULT_PARTITION_NAME
+                : request.getTenantId();
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            revisions.changed(tenant, Set.of(patient));
+            return;
+        }
+        Changes changes = (Changes) TransactionSynchronizationManager.getResource(this);
+        if (changes == null) {
+            changes = new Changes(tenant);
+            TransactionSynchronizationManager.bindResource(this, changes);
+            TransactionSynchronizationManager.registerSynchronization(changes);
+        }
+        changes.patients.add(patient);
+    }
+
+    /** The patient whose rule inputs the resource is part of, {@code "*"} for tenant-wide data, or null. */
+    private static String patientOf(IBaseResource resource) {
+        if (resource instanceof Patient patient) {
+            return patient.getIdElement().getIdPart();
+        }
+        if (resource instanceof PractitionerRole) {
+            return RecordRevisions.WHOLE_TENANT;
+        }
+        Reference subject = resource instanceof Condition condition
+                ? condition.getSubject()
+                : resource instanceof Observation observation
+                        ? observation.getSubject()
+                        : resource instanceof Procedure procedure
+                                ? procedure.getSubject()
+                                : resource instanceof Encounter encounter ? encounter.getSubject() : null;
+        if (subject == null || !"Patient".equals(subject.getReferenceElement().getResourceType())) {
+            return null;
+        }
+        return subject.getReferenceElement().getIdPart();
+    }
+
+    /** The patients a transaction touched, renewed when it is about to commit. */
+    private final class Changes implements TransactionSynchronization {
+
+        private final String tenant;
+        private final Set<String> patients = new TreeSet<>();
+
+        private Changes(String tenant) {
+            this.tenant = tenant;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            revisions.changed(tenant, patients);
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(RecordRevisionInterceptor.this);
+        }
+    }
+}
