@@ -72,13 +72,15 @@ class RestartSurvivalIT {
     }
 
     private static ConfigurableApplicationContext start(String url, String user, String password) {
-        return new SpringApplicationBuilder(RehabServerApplication.class)
-                .properties(
-                        "server.port=0",
-                        "spring.datasource.url=" + url,
-                        "spring.datasource.username=" + user,
-                        "spring.datasource.password=" + password)
-                .run();
+        // Command-line arguments: they take precedence over application.yaml, as a deployment's settings would.
+        ConfigurableApplicationContext server = new SpringApplicationBuilder(RehabServerApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + url,
+                        "--spring.datasource.username=" + user,
+                        "--spring.datasource.password=" + password);
+        assertThat(server.getEnvironment().getProperty("spring.datasource.url")).isEqualTo(url);
+        return server;
     }
 
     private static IGenericClient client(ConfigurableApplicationContext server, String tenant) {

@@ -314,6 +314,59 @@ class EvaluateOperationIT extends FhirServerIT {
         assertThat(view(evaluate("south", patient, true)).codes()).isEmpty();
     }
 
+    @Test
+    void dataWrittenAfterAnEvaluationIsSeenByTheNext() {
+        String tenant = createTenant("fresh");
+        String patient = uniqueId("p");
+        client(tenant)
+                .update()
+                .resource(new Patient()
+                        .setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1950-01-01"))
+                        .setId(patient))
+                .execute();
+        Encounter encounter = orthopaedicEncounter(patient);
+        encounter.getServiceType().getCodingFirstRep().setCode("394609007").setDisplay("General surgery");
+        client(tenant).update().resource(encounter).execute();
+        client(tenant)
+                .update()
+                .resource(surgery(patient, LocalDate.now().minusDays(10)))
+                .execute();
+        assertThat(view(evaluate(tenant, patient, true)).codes()).isEmpty();
+
+        client(tenant).update().resource(orthopaedicEncounter(patient)).execute();
+        assertThat(view(evaluate(tenant, patient, true)).codes()).containsExactly(POST_OP_REHABILITATION);
+
+        org.hl7.fhir.r4.model.Condition pain = new org.hl7.fhir.r4.model.Condition();
+        pain.setClinicalStatus(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
+        pain.setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "82423001", "Chronic pain")));
+        pain.setSubject(new Reference("Patient/" + patient));
+        client(tenant).create().resource(pain).execute();
+        assertThat(view(evaluate(tenant, patient, true)).codes())
+                .containsExactly(POST_OP_REHABILITATION, PHYSICAL_THERAPY);
+    }
+
+    @Test
+    void practitionerRoleChangeIsSeenForEveryPatientOfTheTenant() {
+        String tenant = createTenant("role");
+        String patient = uniqueId("p");
+        client(tenant).update().resource(new Patient().setId(patient)).execute();
+        org.hl7.fhir.r4.model.PractitionerRole role = new org.hl7.fhir.r4.model.PractitionerRole();
+        role.setId("surgeon");
+        role.addSpecialty(new CodeableConcept(new Coding("http://snomed.info/sct", "394609007", "General surgery")));
+        client(tenant).update().resource(role).execute();
+        Procedure procedure = surgery(patient, LocalDate.now().minusDays(10));
+        procedure.setEncounter(null);
+        procedure.addPerformer().setActor(new Reference("PractitionerRole/surgeon"));
+        client(tenant).update().resource(procedure).execute();
+        assertThat(view(evaluate(tenant, patient, true)).codes()).isEmpty();
+
+        role.getSpecialtyFirstRep().getCodingFirstRep().setCode("394801008").setDisplay("Trauma and orthopedics");
+        client(tenant).update().resource(role).execute();
+
+        assertThat(view(evaluate(tenant, patient, true)).codes()).containsExactly(POST_OP_REHABILITATION);
+    }
+
     private String patientWithBmi(String tenant, String value, LocalDate when) {
         String patient = uniqueId("p");
         client(tenant).update().resource(new Patient().setId(patient)).execute();
