@@ -2,9 +2,6 @@ package org.rehab.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.FhirServerIT;
@@ -14,18 +11,8 @@ class TenantManagementIT extends FhirServerIT {
 
     @Test
     void newTenantIsUsableAtOnceAndIsolated() {
-        String name = "east" + (System.nanoTime() % 100_000);
-        Parameters parameters = new Parameters();
-        parameters.addParameter().setName("id").setValue(new IntegerType((int)
-                (100_000 + System.nanoTime() % 100_000)));
-        parameters.addParameter().setName("name").setValue(new CodeType(name));
+        String name = createTenant("east");
 
-        client("DEFAULT")
-                .operation()
-                .onServer()
-                .named("$partition-management-create-partition")
-                .withParameters(parameters)
-                .execute();
         client(name).update().resource(new Patient().setId("e-1")).execute();
 
         assertThat(client(name)

@@ -67,7 +67,7 @@ public abstract class FhirServerIT {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     }
 
-    /** Registers a new hospital tenant, so that a test can start from an empty record. */
+    /** Registers a new hospital tenant with HAPI's partition-management operation, as an administrator would. */
     protected String createTenant(String prefix) {
         String name = prefix + Long.toHexString(System.nanoTime());
         Parameters parameters = new Parameters();
