@@ -20,6 +20,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import org.rehab.conformance.ProfileValidatingInterceptor;
+import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
 import org.rehab.observability.RequestMetricsInterceptor;
 import org.rehab.recommendation.EvaluateOperationProvider;
@@ -92,6 +93,7 @@ class FhirServerConfig {
             RecordRevisionInterceptor recordRevisions,
             EvaluateOperationProvider evaluateOperation,
             RulesOperationProvider rulesOperations,
+            ResendOperationProvider resendOperation,
             PartitionSettings partitionSettings,
             MeterRegistry meterRegistry) {
         // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
@@ -114,6 +116,7 @@ class FhirServerConfig {
         server.registerProvider(partitionManagementProvider);
         server.registerProvider(evaluateOperation);
         server.registerProvider(rulesOperations);
+        server.registerProvider(resendOperation);
         var capabilityStatement = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilityStatement.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");

@@ -1,5 +1,6 @@
 package org.rehab.recommendation;
 
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.RecommendationType;
 
 /**
@@ -17,11 +18,25 @@ public sealed interface RecommendationEvent {
 
     RecommendationType type();
 
+    /** The recommendation as written (a copy). */
+    ServiceRequest serviceRequest();
+
     /** A recommendation ServiceRequest was created active. */
-    record Created(String tenant, String serviceRequestId, String patientId, RecommendationType type)
+    record Created(
+            String tenant,
+            String serviceRequestId,
+            String patientId,
+            RecommendationType type,
+            ServiceRequest serviceRequest)
             implements RecommendationEvent {}
 
     /** An active recommendation was closed: its status became {@code status} (completed, revoked...) or it was deleted. */
-    record Closed(String tenant, String serviceRequestId, String patientId, RecommendationType type, String status)
+    record Closed(
+            String tenant,
+            String serviceRequestId,
+            String patientId,
+            RecommendationType type,
+            String status,
+            ServiceRequest serviceRequest)
             implements RecommendationEvent {}
 }

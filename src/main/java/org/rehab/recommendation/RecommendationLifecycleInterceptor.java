@@ -63,14 +63,14 @@ public class RecommendationLifecycleInterceptor {
         String id = request.getIdElement().getIdPart();
         String patientId = RecommendationRequests.patientIdOf(request);
         active.register(tenant, patientId, type, id);
-        events.publishEvent(new RecommendationEvent.Created(tenant, id, patientId, type));
+        events.publishEvent(new RecommendationEvent.Created(tenant, id, patientId, type, request.copy()));
     }
 
     private void closed(ServiceRequest request, RecommendationType type, String tenant, String status) {
         String id = request.getIdElement().getIdPart();
         active.unregister(tenant, id);
-        events.publishEvent(
-                new RecommendationEvent.Closed(tenant, id, RecommendationRequests.patientIdOf(request), type, status));
+        events.publishEvent(new RecommendationEvent.Closed(
+                tenant, id, RecommendationRequests.patientIdOf(request), type, status, request.copy()));
     }
 
     private static String tenant(RequestDetails request) {

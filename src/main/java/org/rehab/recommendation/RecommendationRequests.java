@@ -39,6 +39,7 @@ public final class RecommendationRequests {
         request.setSubject(new Reference("Patient/" + patientId));
         request.setAuthoredOn(authoredOn);
         request.setRequester(new Reference(RULE_ENGINE_DEVICE).setDisplay("Rehabilitation rule engine"));
+        request.addNote().setText("Recommended by the rule \u201c" + recommendation.rule() + "\u201d.");
         request.addReasonCode().setText(recommendation.explanation());
         for (Evidence evidence : recommendation.evidence()) {
             Reference reference = new Reference(evidence.reference()).setDisplay(evidence.display());

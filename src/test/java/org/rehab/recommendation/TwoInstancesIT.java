@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.rehab.RehabServerApplication;
 import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.MllpTestPeer;
 import org.rehab.testsupport.TestServerInitializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -117,6 +119,52 @@ class TwoInstancesIT extends FhirServerIT {
         secondClient(tenant).create().resource(pain).execute();
 
         assertThat(new EvaluationView(evaluate(tenant, "p1", true)).codes()).containsExactly("91251008");
+    }
+
+    @Test
+    void alertsDeliveredByTwoInstancesAreAcceptedOnceEach() throws Exception {
+        String tenant = createTenant("alerts");
+        try (MllpTestPeer engine = MllpTestPeer.start()) {
+            Endpoint endpoint = new Endpoint();
+            endpoint.setId("engine");
+            endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
+            endpoint.setConnectionType(
+                    new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7v2-mllp", null));
+            endpoint.addPayloadType(new CodeableConcept().setText("HL7 v2 orders"));
+            endpoint.setAddress("mllp://127.0.0.1:" + engine.port());
+            client(tenant).update().resource(endpoint).execute();
+            engine.goDown();
+            List<String> patients = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String patient = "p" + i;
+                client(tenant)
+                        .update()
+                        .resource(new Patient()
+                                .setBirthDateElement(new DateType("1940-05-05"))
+                                .setId(patient))
+                        .execute();
+                Condition pain = new Condition();
+                pain.setClinicalStatus(new CodeableConcept(
+                        new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
+                pain.setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "82423001", "Chronic pain")));
+                pain.setSubject(new Reference("Patient/" + patient));
+                client(tenant).create().resource(pain).execute();
+                (i % 2 == 0 ? client(tenant) : secondClient(tenant))
+                        .operation()
+                        .onInstance("Patient/" + patient)
+                        .named("$evaluate")
+                        .withNoParameters(Parameters.class)
+                        .execute();
+                patients.add(patient);
+            }
+
+            engine.comeBack();
+
+            eventually("12 alerts accepted", () -> engine.accepted().size() >= 12);
+            Thread.sleep(2000);
+            assertThat(engine.accepted()).hasSize(12).doesNotHaveDuplicates();
+            assertThat(engine.received()).hasSize(12);
+        }
     }
 
     private IGenericClient secondClient(String tenant) {

@@ -64,6 +64,12 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
                                     "spring.datasource.password=" + TestPostgres.PASSWORD));
             values.add("rehab.recommendation.rules-directory=" + rulesDirectory());
             values.add("rehab.recommendation.watch-rules=true");
+            // Alerts: short timeouts and delays, so that the fault tests run in seconds.
+            values.add("rehab.hl7.ack-timeout=1s");
+            values.add("rehab.hl7.retry-initial-delay=300ms");
+            values.add("rehab.hl7.retry-max-delay=2s");
+            values.add("rehab.hl7.poll-interval=50ms");
+            values.add("rehab.hl7.communication-sync-interval=100ms");
             // South admits surgeries of the last 30 days only (a per-tenant override under test).
             values.add("rehab.recommendation.tenants.south.recent-surgery-days=30");
             properties = TestPropertyValues.of(values);

@@ -1,0 +1,52 @@
+package org.rehab.hl7;
+
+import ca.uhn.fhir.model.api.annotation.Description;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.time.Clock;
+import java.util.Locale;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code POST /fhir/{tenant}/Communication/{id}/$resend}: puts a parked (or still pending) HL7 alert back in the
+ * queue, due now, under its control id, once a person has fixed the cause.
+ */
+@Component
+public class ResendOperationProvider {
+
+    private final AlertOutbox outbox;
+    private final Clock clock;
+
+    ResendOperationProvider(AlertOutbox outbox, Clock clock) {
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Description(shortDefinition = "Re-sends the HL7 v2 alert this Communication stands for, under the same control id")
+    @Operation(name = "$resend", type = Communication.class, idempotent = false)
+    public OperationOutcome resend(@IdParam IdType communication, RequestDetails request) {
+        String id = communication.getIdPart();
+        if (!id.startsWith("hl7-")) {
+            throw new ResourceNotFoundException("Communication/" + id + " is not an HL7 alert");
+        }
+        String controlId = id.substring(4).toUpperCase(Locale.ROOT);
+        Alert alert = outbox.byControlId(request.getTenantId(), controlId)
+                .orElseThrow(() -> new ResourceNotFoundException("Communication/" + id + " is not an HL7 alert"));
+        if (alert.status() == Alert.Status.DELIVERED) {
+            throw new ResourceVersionConflictException("Alert " + controlId + " was delivered already");
+        }
+        outbox.resend(request.getTenantId(), controlId, clock.instant());
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                .setDiagnostics("Alert " + controlId + " is queued to be sent again, under the same control id");
+        return outcome;
+    }
+}

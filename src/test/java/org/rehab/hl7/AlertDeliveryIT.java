@@ -1,0 +1,294 @@
+package org.rehab.hl7;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.MllpTestPeer;
+import org.rehab.testsupport.MllpTestPeer.Answer;
+import org.rehab.testsupport.MllpTestPeer.Received;
+
+/** Recommendations reach the hospital's interface engine, a real MLLP peer on loopback whose answers are scripted. */
+class AlertDeliveryIT extends FhirServerIT {
+
+    private static final HapiContext HL7 = new DefaultHapiContext(ValidationContextFactory.defaultValidation());
+
+    private MllpTestPeer engine;
+    private String tenant;
+
+    @BeforeEach
+    void hospitalWithAnInterfaceEngine() throws IOException {
+        engine = MllpTestPeer.start();
+        tenant = createTenant("hl7");
+        client(tenant)
+                .update()
+                .resource(endpoint("engine", engine.port(), null))
+                .execute();
+        loadDemoData(tenant);
+    }
+
+    @AfterEach
+    void stopTheEngine() throws IOException {
+        engine.close();
+    }
+
+    @Test
+    void evaluationOfPatient108PutsTwoOmgO19OnTheEngineEachAcknowledgedOnce() throws Exception {
+        evaluate(tenant, "108", false);
+
+        eventually("two alerts accepted", () -> engine.accepted().size() == 2);
+        eventually(
+                "two Communications completed",
+                () -> communications().stream()
+                                .filter(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED)
+                                .count()
+                        == 2);
+        assertThat(engine.received()).hasSize(2);
+        assertThat(engine.accepted()).doesNotHaveDuplicates();
+        List<String> services = engine.received().stream()
+                .map(r -> field(r, "/ORDER/OBR-4-1"))
+                .sorted()
+                .toList();
+        assertThat(services).containsExactly("52052004", "91251008");
+        for (Received received : engine.received()) {
+            assertThat(field(received, "/MSH-9-1") + "^" + field(received, "/MSH-9-2"))
+                    .isEqualTo("OMG^O19");
+            assertThat(field(received, "/ORDER/ORC-1")).isEqualTo("NW");
+            assertThat(field(received, "/PATIENT/PID-3(0)-1")).isEqualTo("N108");
+        }
+        for (Communication communication : communications()) {
+            assertThat(communication.getBasedOnFirstRep().getReference()).startsWith("ServiceRequest/");
+            assertThat(communication.getIdentifierFirstRep().getValue()).isIn(engine.accepted());
+            assertThat(delivery(communication, "ackCode")).isEqualTo("AA");
+            assertThat(delivery(communication, "attempts")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void rejectedMessageIsSentAgainUnderTheSameControlIdUntilAccepted() {
+        engine.script(Answer.ack("AR"));
+
+        evaluate(tenant, "105", false);
+
+        eventually("the alert accepted", () -> engine.accepted().size() == 1);
+        assertThat(engine.received()).extracting(Received::answered).containsExactly("AR", "AA");
+        assertThat(engine.received())
+                .extracting(Received::controlId)
+                .containsOnly(engine.accepted().get(0));
+        eventually("the Communication completed after two attempts", () -> communications().stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED
+                        && "2".equals(delivery(c, "attempts"))));
+    }
+
+    @Test
+    void alertWrittenWhileTheEngineIsDownIsDeliveredWhenItComesBack() throws Exception {
+        engine.goDown();
+
+        evaluate(tenant, "105", false);
+
+        eventually("the Communication shows a failed attempt", () -> communications().stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.INPROGRESS
+                        && !"0".equals(delivery(c, "attempts"))
+                        && c.hasNote()));
+        engine.comeBack();
+        eventually("the alert accepted", () -> engine.accepted().size() == 1);
+        Thread.sleep(500);
+        assertThat(engine.received()).hasSize(1);
+    }
+
+    @Test
+    void contentErrorIsParkedAndSentAgainWhenAPersonAsks() throws Exception {
+        engine.script(Answer.ack("AE"));
+        evaluate(tenant, "105", false);
+        eventually("the Communication not-done", () -> communications().stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.NOTDONE));
+        Thread.sleep(1000);
+        assertThat(engine.received()).hasSize(1);
+        Communication parked = communications().get(0);
+        assertThat(delivery(parked, "ackCode")).isEqualTo("AE");
+        assertThat(parked.getNoteFirstRep().getText()).isEqualTo("Unknown procedure code");
+
+        OperationOutcome outcome = client(tenant)
+                .operation()
+                .onInstance("Communication/" + parked.getIdElement().getIdPart())
+                .named("$resend")
+                .withNoParameters(Parameters.class)
+                .returnResourceType(OperationOutcome.class)
+                .execute();
+
+        assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("queued to be sent again");
+        eventually("the alert accepted", () -> engine.accepted().size() == 1);
+        assertThat(engine.received())
+                .extracting(Received::controlId)
+                .containsOnly(engine.accepted().get(0));
+        eventually(
+                "the Communication completed",
+                () -> communications().get(0).getStatus() == Communication.CommunicationStatus.COMPLETED);
+    }
+
+    @Test
+    void slowEngineTimesOutAndTheAlertIsSentAgain() {
+        engine.script(Answer.slow("AA", Duration.ofMillis(2500)));
+
+        evaluate(tenant, "105", false);
+
+        eventually("the alert delivered", () -> communications().stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED));
+        assertThat(engine.received()).hasSize(2);
+        assertThat(engine.received())
+                .extracting(Received::controlId)
+                .containsOnly(engine.received().get(0).controlId());
+        assertThat(delivery(communications().get(0), "attempts")).isEqualTo("2");
+    }
+
+    @Test
+    void revokedAndCompletedRecommendationsFollowTheNewOneInOrder() throws Exception {
+        engine.goDown();
+        Parameters result = evaluate(tenant, "108", false);
+        List<ServiceRequest> created = result.getParameter().stream()
+                .filter(p -> p.getName().equals("recommendation"))
+                .map(p -> (ServiceRequest) p.getPart().stream()
+                        .filter(q -> q.getName().equals("serviceRequest"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getResource())
+                .toList();
+        close(created.get(0), ServiceRequest.ServiceRequestStatus.REVOKED);
+        close(created.get(1), ServiceRequest.ServiceRequestStatus.COMPLETED);
+
+        engine.comeBack();
+
+        eventually("four alerts accepted", () -> engine.accepted().size() == 4);
+        for (ServiceRequest request : created) {
+            List<String> controls = engine.received().stream()
+                    .filter(r -> field(r, "/ORDER/ORC-2")
+                            .equals(request.getIdElement().getIdPart()))
+                    .map(Received::orderControl)
+                    .toList();
+            assertThat(controls.get(0)).isEqualTo("NW");
+            assertThat(controls).hasSize(2);
+        }
+        assertThat(engine.received()).extracting(Received::orderControl).contains("CA", "SC");
+        Received completed = engine.received().stream()
+                .filter(r -> r.orderControl().equals("SC"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(field(completed, "/ORDER/ORC-5")).isEqualTo("CM");
+    }
+
+    @Test
+    void refusedWriteRecordsNoAlert() throws Exception {
+        Parameters result = evaluate(tenant, "105", false);
+        eventually("the first alert accepted", () -> engine.accepted().size() == 1);
+        ServiceRequest copy = (ServiceRequest) result.getParameter("recommendation").getPart().stream()
+                .filter(q -> q.getName().equals("serviceRequest"))
+                .findFirst()
+                .orElseThrow()
+                .getResource()
+                .copy();
+        copy.setId((String) null);
+        copy.setRelevantHistory(List.of());
+
+        assertThatThrownBy(() -> client(tenant).create().resource(copy).execute())
+                .isInstanceOf(ResourceVersionConflictException.class);
+
+        Thread.sleep(1000);
+        assertThat(engine.received()).hasSize(1);
+    }
+
+    @Test
+    void endpointsChangedOverRestApplyAtOnce() throws Exception {
+        Endpoint engineEndpoint =
+                client(tenant).read().resource(Endpoint.class).withId("engine").execute();
+        engineEndpoint.setStatus(Endpoint.EndpointStatus.OFF);
+        client(tenant).update().resource(engineEndpoint).execute();
+        try (MllpTestPeer older = MllpTestPeer.start()) {
+            client(tenant)
+                    .update()
+                    .resource(endpoint("older-engine", older.port(), "ORM"))
+                    .execute();
+
+            evaluate(tenant, "105", false);
+
+            eventually(
+                    "the alert accepted by the older engine",
+                    () -> older.accepted().size() == 1);
+            Received received = older.received().get(0);
+            assertThat(field(received, "/MSH-9-1") + "^" + field(received, "/MSH-9-2"))
+                    .isEqualTo("ORM^O01");
+            assertThat(engine.received()).isEmpty();
+        }
+    }
+
+    private void close(ServiceRequest request, ServiceRequest.ServiceRequestStatus status) {
+        ServiceRequest stored = client(tenant)
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(request.getIdElement().getIdPart())
+                .execute();
+        stored.setStatus(status);
+        client(tenant).update().resource(stored).execute();
+    }
+
+    private List<Communication> communications() {
+        return client(tenant)
+                .search()
+                .forResource(Communication.class)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(e -> (Communication) e.getResource())
+                .toList();
+    }
+
+    private static String delivery(Communication communication, String part) {
+        Extension delivery = communication.getExtensionByUrl(AlertCommunications.DELIVERY);
+        Extension value = delivery == null ? null : delivery.getExtensionByUrl(part);
+        return value == null ? null : value.getValue().primitiveValue();
+    }
+
+    private static String field(Received received, String path) {
+        try {
+            return new Terser(HL7.getPipeParser().parse(received.message())).get(path);
+        } catch (Exception e) {
+            throw new AssertionError("Not a valid HL7 v2 message: " + received.message(), e);
+        }
+    }
+
+    private static Endpoint endpoint(String id, int port, String messageType) {
+        Endpoint endpoint = new Endpoint();
+        endpoint.setId(id);
+        endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
+        endpoint.setName("ENGINE");
+        endpoint.setConnectionType(
+                new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7v2-mllp", null));
+        endpoint.addPayloadType(
+                messageType == null
+                        ? new CodeableConcept().setText("HL7 v2 orders")
+                        : new CodeableConcept(
+                                new Coding("http://terminology.hl7.org/CodeSystem/v2-0076", messageType, null)));
+        endpoint.setAddress("mllp://127.0.0.1:" + port);
+        return endpoint;
+    }
+}
