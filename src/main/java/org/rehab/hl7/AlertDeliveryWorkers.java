@@ -110,7 +110,7 @@ class AlertDeliveryWorkers implements SmartLifecycle {
             return false;
         }
         Alert alert = due.get();
-        Optional<Endpoint> endpoint = endpoints.activeById(alert.tenant(), alert.endpointId());
+        Optional<Endpoint> endpoint = endpoints.activeForDelivery(alert.tenant(), alert.endpointId());
         if (endpoint.isEmpty()) {
             park(alert, null, "Endpoint/" + alert.endpointId() + " is not active any more");
             return true;

@@ -6,7 +6,10 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Endpoint;
@@ -15,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * A hospital's interface engines: the active {@code Endpoint}s of its tenant with connection type
- * {@code hl7v2-mllp} and address {@code mllp://host:port}. Read from the database each time, so that a change made
- * over FHIR REST applies at once.
+ * {@code hl7v2-mllp} and address {@code mllp://host:port}. Read from the database when alerts are recorded; the
+ * delivery workers keep an endpoint they have read for at most a second, so a change made over FHIR REST applies to
+ * the next alert recorded at once and to deliveries within a second.
  */
 @Component
 class MllpEndpoints {
@@ -27,10 +31,19 @@ class MllpEndpoints {
     /** Where an endpoint listens. */
     record Address(String host, int port) {}
 
+    private static final Duration DELIVERY_CACHE = Duration.ofSeconds(1);
+
     private final DaoRegistry daos;
+    private final Cache<List<String>, Optional<Endpoint>> forDelivery =
+            Caffeine.newBuilder().expireAfterWrite(DELIVERY_CACHE).maximumSize(10_000).build();
 
     MllpEndpoints(DaoRegistry daos) {
         this.daos = daos;
+    }
+
+    /** {@link #activeById}, as read at most a second ago. */
+    Optional<Endpoint> activeForDelivery(String tenant, String endpointId) {
+        return forDelivery.get(List.of(tenant, endpointId), key -> activeById(tenant, endpointId));
     }
 
     List<Endpoint> active(String tenant) {

@@ -87,6 +87,25 @@ final class History {
         return FHIR.newJsonParser().encodeResourceToString(bundle);
     }
 
+    /** Patients {@code obese-{n}} whose BMI of 35 calls for a weight management program, and nothing else. */
+    static String obesePatients(int first, int count) {
+        Bundle bundle = transaction();
+        for (int n = first; n < first + count; n++) {
+            String id = "obese-" + n;
+            put(bundle, patient(id, 40));
+            put(
+                    bundle,
+                    vital(
+                            id + "-bmi",
+                            id,
+                            "39156-5",
+                            35,
+                            "kg/m2",
+                            LocalDate.now().minusDays(3)));
+        }
+        return FHIR.newJsonParser().encodeResourceToString(bundle);
+    }
+
     /** A transaction adding one heart-rate Observation to a patient's record. */
     static String heartRate(String patient) {
         Bundle bundle = transaction();
