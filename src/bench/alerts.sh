@@ -21,7 +21,7 @@ trap 'kill $pg_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 until grep -qs jdbc: "$work/pg.log"; do sleep 0.2; done
 
 SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$pg_port/rehab" SPRING_DATASOURCE_USERNAME=postgres \
-    java -Xmx1g -jar "$jar" --server.port=$port --logging.level.org.rehab.fhir.requests=WARN \
+    java -Xmx1g -jar "$jar" --server.port=$port --rehab.security.enabled=false --logging.level.org.rehab.fhir.requests=WARN \
     --logging.level.org.rehab.hl7=ERROR --rehab.hl7.retry-initial-delay=1s --rehab.hl7.retry-max-delay=2s \
     > "$work/server.log" 2>&1 &
 server_pid=$!

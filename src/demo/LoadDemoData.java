@@ -34,18 +34,21 @@ public class LoadDemoData {
         Path template = Path.of(args.length > 1 ? args[1] : "src/demo/demo-patients.json");
         String bundle = withDates(Files.readString(template), OffsetDateTime.now(ZoneOffset.UTC));
 
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base))
+                .header("Content-Type", "application/fhir+json")
+                .header("Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(bundle));
+        // With security on: an access token of the hospital's EHR with write scopes, e.g. system/*.cruds.
+        String token = System.getenv("FHIR_ACCESS_TOKEN");
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
         HttpResponse<String> response;
         try {
-            response = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(base))
-                                    .header("Content-Type", "application/fhir+json")
-                                    .header("Accept", "application/fhir+json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(bundle))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            System.err.println("No server answers at " + base + ". Start it first with ./mvnw spring-boot:run");
+            System.err.println("No server answers at " + base
+                    + ". Start it first with REHAB_SECURITY_ENABLED=false ./mvnw spring-boot:run");
             System.exit(1);
             return;
         }

@@ -17,8 +17,10 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.tenant.UrlBaseTenantIdentificationStrategy;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
+import org.rehab.audit.DeniedAccessAudit;
 import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
@@ -28,6 +30,11 @@ import org.rehab.recommendation.RecommendationLifecycleInterceptor;
 import org.rehab.recommendation.RecommendationProfileInterceptor;
 import org.rehab.recommendation.RecordRevisionInterceptor;
 import org.rehab.recommendation.RulesOperationProvider;
+import org.rehab.security.CapabilityStatementSecurityInterceptor;
+import org.rehab.security.PatientSearchNarrowingInterceptor;
+import org.rehab.security.ScopeLettersInterceptor;
+import org.rehab.security.SecuritySettings;
+import org.rehab.security.SmartAuthorizationInterceptor;
 import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
@@ -95,6 +102,9 @@ class FhirServerConfig {
             RulesOperationProvider rulesOperations,
             ResendOperationProvider resendOperation,
             PartitionSettings partitionSettings,
+            SecuritySettings securitySettings,
+            BalpAuditCaptureInterceptor auditCapture,
+            DeniedAccessAudit deniedAccessAudit,
             MeterRegistry meterRegistry) {
         // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
@@ -128,6 +138,14 @@ class FhirServerConfig {
         server.registerInterceptor(new RequestMetricsInterceptor(meterRegistry, resourceTypes));
         server.registerInterceptor(new TenantOpenApiInterceptor(partitions));
         server.registerInterceptor(new UnknownTenantInterceptor(partitions));
+        if (securitySettings.enabled()) {
+            server.registerInterceptor(new CapabilityStatementSecurityInterceptor(securitySettings));
+            server.registerInterceptor(new PatientSearchNarrowingInterceptor());
+            server.registerInterceptor(new ScopeLettersInterceptor());
+            server.registerInterceptor(new SmartAuthorizationInterceptor());
+        }
+        server.registerInterceptor(auditCapture);
+        server.registerInterceptor(deniedAccessAudit);
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         return server;
     }

@@ -34,8 +34,10 @@ class MllpEndpoints {
     private static final Duration DELIVERY_CACHE = Duration.ofSeconds(1);
 
     private final DaoRegistry daos;
-    private final Cache<List<String>, Optional<Endpoint>> forDelivery =
-            Caffeine.newBuilder().expireAfterWrite(DELIVERY_CACHE).maximumSize(10_000).build();
+    private final Cache<List<String>, Optional<Endpoint>> forDelivery = Caffeine.newBuilder()
+            .expireAfterWrite(DELIVERY_CACHE)
+            .maximumSize(10_000)
+            .build();
 
     MllpEndpoints(DaoRegistry daos) {
         this.daos = daos;

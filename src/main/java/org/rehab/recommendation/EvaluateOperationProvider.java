@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -48,6 +49,10 @@ public class EvaluateOperationProvider {
                     BooleanType dryRun,
             RequestDetails request) {
         boolean onlyDryRun = dryRun != null && dryRun.booleanValue();
-        return EvaluationResponse.toParameters(evaluator.evaluate(request, patientId, onlyDryRun));
+        // Once the caller may run $evaluate, the rule module reads the record and writes its recommendations
+        // (with their Provenance, derived BMI and Device) as the server, not within the caller's scopes.
+        SystemRequestDetails asServer = new SystemRequestDetails();
+        asServer.setTenantId(request.getTenantId());
+        return EvaluationResponse.toParameters(evaluator.evaluate(asServer, patientId, onlyDryRun));
     }
 }

@@ -76,6 +76,7 @@ class RestartSurvivalIT {
         ConfigurableApplicationContext server = new SpringApplicationBuilder(RehabServerApplication.class)
                 .run(
                         "--server.port=0",
+                        "--rehab.security.enabled=false",
                         "--spring.datasource.url=" + url,
                         "--spring.datasource.username=" + user,
                         "--spring.datasource.password=" + password);

@@ -69,6 +69,7 @@ class AlertRestartIT {
         return new SpringApplicationBuilder(RehabServerApplication.class)
                 .run(
                         "--server.port=0",
+                        "--rehab.security.enabled=false",
                         "--spring.datasource.url=" + database,
                         "--spring.datasource.username=" + TestPostgres.USER,
                         "--spring.datasource.password=" + TestPostgres.PASSWORD,

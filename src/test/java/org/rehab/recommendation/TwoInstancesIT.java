@@ -50,6 +50,7 @@ class TwoInstancesIT extends FhirServerIT {
         second = new SpringApplicationBuilder(RehabServerApplication.class)
                 .run(
                         "--server.port=0",
+                        "--rehab.security.enabled=false",
                         "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
                         "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
                         "--spring.datasource.password=" + environment.getProperty("spring.datasource.password"),

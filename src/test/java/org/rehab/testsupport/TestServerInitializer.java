@@ -64,6 +64,8 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
                                     "spring.datasource.password=" + TestPostgres.PASSWORD));
             values.add("rehab.recommendation.rules-directory=" + rulesDirectory());
             values.add("rehab.recommendation.watch-rules=true");
+            // The functional tests run in local mode; the security tests have their own server (SecuredServerIT).
+            values.add("rehab.security.enabled=false");
             // Alerts: short timeouts and delays, so that the fault tests run in seconds.
             values.add("rehab.hl7.ack-timeout=1s");
             values.add("rehab.hl7.retry-initial-delay=300ms");

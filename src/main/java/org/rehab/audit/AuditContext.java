@@ -1,0 +1,69 @@
+package org.rehab.audit;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
+import jakarta.annotation.Nonnull;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * Who did it, for HAPI's Basic Audit Log Patterns: the user (their {@code fhirUser}, else their Keycloak subject)
+ * and the client application ({@code azp}), from the access token. Resources are named by their URL under the
+ * server's public FHIR base, which the storage treats as logical references (an audit entry must stay writable after
+ * what it names is deleted).
+ */
+class AuditContext implements IBalpAuditContextServices {
+
+    static final String USERS = "urn:rehab:keycloak-subject";
+    static final String CLIENTS = "urn:rehab:oauth-client";
+
+    private final String publicBase;
+
+    AuditContext(String publicBase) {
+        this.publicBase = publicBase;
+    }
+
+    @Nonnull
+    @Override
+    public Reference getAgentClientWho(RequestDetails request) {
+        return token().map(token -> new Reference()
+                        .setIdentifier(new Identifier().setSystem(CLIENTS).setValue(token.getClaimAsString("azp")))
+                        .setDisplay(token.getClaimAsString("azp")))
+                .orElseGet(() -> new Reference().setDisplay("no client: security off (local mode)"));
+    }
+
+    @Nonnull
+    @Override
+    public Reference getAgentUserWho(RequestDetails request) {
+        return token().map(AuditContext::user)
+                .orElseGet(() -> new Reference().setDisplay("anonymous: security off (local mode)"));
+    }
+
+    static Reference user(org.springframework.security.oauth2.jwt.Jwt token) {
+        String fhirUser = token.getClaimAsString("fhirUser");
+        // fhirUser goes in the display: the user's Practitioner need not exist in the hospital's tenant.
+        return new Reference()
+                .setIdentifier(new Identifier().setSystem(USERS).setValue(token.getSubject()))
+                .setDisplay(fhirUser != null ? fhirUser : token.getSubject());
+    }
+
+    @Nonnull
+    @Override
+    public String massageResourceIdForStorage(
+            @Nonnull RequestDetails request, @Nonnull IBaseResource resource, @Nonnull IIdType id) {
+        return publicBase + "/" + request.getTenantId() + "/"
+                + id.toUnqualifiedVersionless().getValue();
+    }
+
+    static java.util.Optional<org.springframework.security.oauth2.jwt.Jwt> token() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication instanceof JwtAuthenticationToken jwt
+                ? java.util.Optional.of(jwt.getToken())
+                : java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,126 @@
+package org.rehab.audit;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.util.Date;
+import java.util.Locale;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * Records refused access as AuditEvents (outcome {@code 4}, minor failure): a 403 decided inside HAPI, and a 401
+ * decided by Spring Security before HAPI sees the request. HAPI's Basic Audit Log Patterns interceptor records
+ * only what succeeded.
+ */
+@Interceptor
+public class DeniedAccessAudit {
+
+    private static final String AUDIT_TYPES = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    private static final String INTERACTIONS = "http://hl7.org/fhir/restful-interaction";
+
+    private static final java.util.Set<String> INTERACTION_CODES = java.util.Set.of(
+            "read",
+            "vread",
+            "update",
+            "patch",
+            "delete",
+            "history",
+            "history-instance",
+            "history-type",
+            "history-system",
+            "create",
+            "search",
+            "search-type",
+            "search-system",
+            "capabilities",
+            "transaction",
+            "batch",
+            "operation");
+
+    private final AuditTrail trail;
+
+    public DeniedAccessAudit(AuditTrail trail) {
+        this.trail = trail;
+    }
+
+    @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+    public boolean recordRefusal(RequestDetails request, BaseServerResponseException exception) {
+        if (exception instanceof ForbiddenOperationException || exception instanceof AuthenticationException) {
+            String what = request.getId() != null && request.getId().hasIdPart()
+                    ? request.getId().toUnqualifiedVersionless().getValue()
+                    : request.getResourceName();
+            trail.recordAuditEvent(event(
+                    request.getFhirServerBase(),
+                    request.getRequestType().name(),
+                    interaction(request),
+                    what,
+                    request instanceof ServletRequestDetails servlet
+                            ? servlet.getServletRequest().getRemoteAddr()
+                            : null,
+                    exception.getStatusCode() + " " + exception.getMessage()));
+        }
+        return true;
+    }
+
+    /** A request refused before it reached HAPI (no or an invalid token), against the tenant in its URL. */
+    public void recordUnauthenticated(String fhirBase, String method, String remoteAddress, String reason) {
+        trail.recordAuditEvent(event(fhirBase, method, null, null, remoteAddress, "401 " + reason));
+    }
+
+    private static AuditEvent event(
+            String fhirBase, String method, String interaction, String what, String address, String outcome) {
+        AuditEvent event = new AuditEvent();
+        event.setType(new Coding(AUDIT_TYPES, "rest", "RESTful Operation"));
+        if (interaction != null) {
+            event.addSubtype(new Coding(INTERACTIONS, interaction, null));
+        }
+        event.setAction(action(method));
+        event.setRecorded(new Date());
+        event.setOutcome(AuditEvent.AuditEventOutcome._4);
+        event.setOutcomeDesc(outcome);
+        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+        AuditContext.token()
+                .ifPresentOrElse(
+                        token -> {
+                            user.setWho(AuditContext.user(token));
+                            client(event, token);
+                        },
+                        () -> user.setWho(new Reference().setDisplay("no valid access token")));
+        user.getNetwork().setAddress(address).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        event.getSource().setObserver(new Reference().setDisplay(fhirBase));
+        if (what != null) {
+            event.addEntity().setWhat(new Reference().setDisplay(what));
+        }
+        return event;
+    }
+
+    private static void client(AuditEvent event, Jwt token) {
+        event.addAgent().setRequestor(false).setWho(new Reference().setDisplay(token.getClaimAsString("azp")));
+    }
+
+    /** The restful-interaction code, for the interactions that code system names (not operations). */
+    private static String interaction(RequestDetails request) {
+        if (request.getRestOperationType() == null) {
+            return null;
+        }
+        String code = request.getRestOperationType().getCode();
+        return INTERACTION_CODES.contains(code) ? code : "operation";
+    }
+
+    private static AuditEvent.AuditEventAction action(String method) {
+        return switch (method.toUpperCase(Locale.ROOT)) {
+            case "POST" -> AuditEvent.AuditEventAction.C;
+            case "PUT", "PATCH" -> AuditEvent.AuditEventAction.U;
+            case "DELETE" -> AuditEvent.AuditEventAction.D;
+            default -> AuditEvent.AuditEventAction.R;
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package org.rehab.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * Who is calling, from their validated access token: an administrator, a therapist or a patient (realm roles), or
+ * an EHR back end (a client's service account); their hospital; the patient in context; the SMART scopes granted
+ * that their kind may use. A patient reaches only their own compartment whatever the scope's prefix says; a
+ * therapist or an administrator uses {@code user/} scopes (and {@code patient/} ones with a patient in context);
+ * an EHR back end uses {@code system/} scopes.
+ */
+record Caller(
+        Kind kind,
+        String subject,
+        String clientId,
+        Optional<String> hospital,
+        Optional<String> patient,
+        Optional<String> fhirUser,
+        List<SmartScope> scopes) {
+
+    enum Kind {
+        ADMIN,
+        THERAPIST,
+        PATIENT,
+        SYSTEM,
+        NOBODY
+    }
+
+    static Caller from(Jwt token) {
+        Kind kind = kind(token);
+        List<SmartScope> scopes = SmartScope.parseAll(token.getClaimAsString("scope")).stream()
+                .filter(scope -> usable(kind, scope.context()))
+                .toList();
+        return new Caller(
+                kind,
+                token.getSubject(),
+                token.getClaimAsString("azp"),
+                Optional.ofNullable(token.getClaimAsString("hospital")),
+                Optional.ofNullable(token.getClaimAsString("patient")),
+                Optional.ofNullable(token.getClaimAsString("fhirUser")),
+                scopes);
+    }
+
+    private static Kind kind(Jwt token) {
+        Collection<?> roles = realmRoles(token);
+        if (roles.contains("admin")) {
+            return Kind.ADMIN;
+        }
+        if (roles.contains("therapist")) {
+            return Kind.THERAPIST;
+        }
+        if (roles.contains("patient")) {
+            return token.getClaimAsString("patient") == null ? Kind.NOBODY : Kind.PATIENT;
+        }
+        // EHR back ends: clients of the client-credentials grant, the only ones the realm gives system/ scopes.
+        String scope = token.getClaimAsString("scope");
+        return scope != null && scope.matches("(.*\\s)?system/\\S+.*") ? Kind.SYSTEM : Kind.NOBODY;
+    }
+
+    private static Collection<?> realmRoles(Jwt token) {
+        Object realmAccess = token.getClaims().get("realm_access");
+        if (realmAccess instanceof java.util.Map<?, ?> map && map.get("roles") instanceof Collection<?> roles) {
+            return roles;
+        }
+        return List.of();
+    }
+
+    private static boolean usable(Kind kind, SmartScope.Context context) {
+        return switch (kind) {
+            case ADMIN, THERAPIST -> context != SmartScope.Context.SYSTEM;
+            case PATIENT -> true; // confined to the patient's compartment whatever the prefix
+            case SYSTEM -> context == SmartScope.Context.SYSTEM;
+            case NOBODY -> false;
+        };
+    }
+
+    /** The patient whose compartment a scope is confined to, if it is. */
+    Optional<String> compartmentOf(SmartScope scope) {
+        return kind == Kind.PATIENT || scope.context() == SmartScope.Context.PATIENT ? patient : Optional.empty();
+    }
+
+    /** Scopes with a patient compartment but no patient in context reach nothing. */
+    List<SmartScope> effectiveScopes() {
+        return scopes.stream()
+                .filter(scope -> compartmentOf(scope).isPresent()
+                        || (kind != Kind.PATIENT && scope.context() != SmartScope.Context.PATIENT))
+                .toList();
+    }
+
+    boolean permits(String resourceType, SmartScope.Permission permission) {
+        return effectiveScopes().stream()
+                .anyMatch(scope ->
+                        scope.covers(resourceType) && scope.permissions().contains(permission));
+    }
+
+    /** For logs and audit: the user (or client) reference, never a name. */
+    String who() {
+        return fhirUser.orElse(kind == Kind.SYSTEM ? "Device/" + clientId : subject);
+    }
+}

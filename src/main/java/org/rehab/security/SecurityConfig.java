@@ -1,0 +1,128 @@
+package org.rehab.security;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.rehab.audit.DeniedAccessAudit;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+
+/**
+ * Spring Security as an OAuth2 resource server for Keycloak's SMART tokens: every FHIR request needs a JWT signed by
+ * the realm (keys from its JWKS, refetched when Keycloak rotates them), issued by it, unexpired and naming the FHIR
+ * base URL as audience; otherwise 401 with {@code WWW-Authenticate} and an OperationOutcome. The capability
+ * statement, SMART discovery and health are public. What a valid token may do is decided inside HAPI
+ * ({@link SmartAuthorizationInterceptor}). With {@code rehab.security.enabled=false} (local mode) nothing is
+ * checked; {@link LocalMode} keeps that mode on loopback and says so.
+ */
+@Configuration
+class SecurityConfig {
+
+    private static final Pattern TENANT_BASE = Pattern.compile("^.*?/fhir/[^/?]+");
+
+    private static final Pattern OPEN_TO_ANY_ORIGIN =
+            Pattern.compile("/fhir(/[^/]+)?/(metadata|\\.well-known/smart-configuration)/?");
+
+    private static final String[] PUBLIC = {
+        "/fhir/metadata", "/fhir/*/metadata", "/fhir/*/.well-known/smart-configuration", "/actuator/health/**"
+    };
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecuritySettings settings, DeniedAccessAudit audit)
+            throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .cors(cors -> cors.configurationSource(corsConfiguration(settings)))
+                .headers(headers -> headers.frameOptions(frame -> frame.deny()));
+        if (!settings.enabled()) {
+            http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+            return http.build();
+        }
+        BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+        http.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.OPTIONS, "/fhir/**")
+                        .permitAll()
+                        .requestMatchers(PUBLIC)
+                        .permitAll()
+                        .requestMatchers("/dashboard/**")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(
+                        server -> server.jwt(jwt -> {}).authenticationEntryPoint((request, response, failure) -> {
+                            bearer.commence(request, response, failure);
+                            String reason = request.getHeader("Authorization") == null
+                                    ? "This request needs an access token: Authorization: Bearer …"
+                                    : "The access token is not valid: " + failure.getMessage();
+                            FhirErrorResponses.write(
+                                    response,
+                                    HttpServletResponse.SC_UNAUTHORIZED,
+                                    OperationOutcome.IssueType.LOGIN,
+                                    reason);
+                            Matcher tenantBase = TENANT_BASE.matcher(request.getRequestURL());
+                            if (tenantBase.lookingAt()) {
+                                audit.recordUnauthenticated(
+                                        tenantBase.group(), request.getMethod(), request.getRemoteAddr(), reason);
+                            }
+                        }));
+        return http.build();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SecuritySettings settings) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUriOrDefault())
+                .jwsAlgorithms(algorithms -> algorithms.addAll(
+                        List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384, SignatureAlgorithm.ES256)))
+                .build();
+        OAuth2TokenValidator<Jwt> audience =
+                token -> token.getAudience() != null && token.getAudience().contains(settings.audience())
+                        ? OAuth2TokenValidatorResult.success()
+                        : OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                                "invalid_token", "The token is not meant for " + settings.audience(), null));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                new JwtTimestampValidator(settings.clockSkew()), new JwtIssuerValidator(settings.issuer()), audience));
+        return decoder;
+    }
+
+    /**
+     * CORS as SMART apps expect: discovery and the capability statement to any origin, the API to the configured
+     * origins (the dashboard is served by the server itself and needs none).
+     */
+    private static CorsConfigurationSource corsConfiguration(SecuritySettings settings) {
+        CorsConfiguration open = new CorsConfiguration();
+        open.addAllowedOriginPattern("*");
+        open.setAllowedMethods(List.of("GET", "OPTIONS"));
+        open.addAllowedHeader("*");
+        CorsConfiguration api = new CorsConfiguration();
+        api.setAllowedOrigins(settings.allowedOrigins());
+        api.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+        api.setAllowedHeaders(List.of(
+                "Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Exist", "If-None-Match"));
+        api.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
+        return request -> {
+            String path = request.getRequestURI();
+            if (OPEN_TO_ANY_ORIGIN.matcher(path).matches()) {
+                return open;
+            }
+            return path.startsWith("/fhir/") ? api : null;
+        };
+    }
+}

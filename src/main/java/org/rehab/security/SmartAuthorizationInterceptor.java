@@ -1,0 +1,205 @@
+package org.rehab.security;
+
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifierFinished;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import ca.uhn.fhir.rest.server.provider.ProviderConstants;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.IdType;
+import org.rehab.security.SmartScope.Permission;
+
+/**
+ * Deny by default, with HAPI's rules: a caller reaches their own hospital's tenant only (any other answers 403,
+ * whether or not what they asked for exists), within it what their SMART scopes grant (per interaction, and per
+ * entry of a batch or transaction), confined to the patient's compartment for a patient or a {@code patient/}
+ * scope. The shared catalog is readable by every caller; tenants and rules are managed by administrators; the
+ * audit trail is read by a hospital's administrators only and written by the server alone.
+ */
+@Interceptor
+public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
+
+    static final String DEFAULT = ProviderConstants.DEFAULT_PARTITION_NAME;
+
+    /** Read by every caller in every tenant: the recommendation catalog. */
+    private static final Set<String> CATALOG_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
+
+    /** What administrators manage in the DEFAULT tenant, besides the catalog. */
+    private static final Set<String> DEFINITION_TYPES =
+            Set.of("ActivityDefinition", "PlanDefinition", "StructureDefinition", "ValueSet", "CodeSystem");
+
+    public SmartAuthorizationInterceptor() {
+        super(PolicyEnum.DENY);
+    }
+
+    @Override
+    public List<IAuthRule> buildRuleList(RequestDetails request) {
+        RuleBuilder rules = new RuleBuilder();
+        rules.allow("capability statement").metadata().andThen();
+        Optional<Caller> caller = Callers.current();
+        if (caller.isEmpty() || caller.get().kind() == Caller.Kind.NOBODY) {
+            return rules.denyAll("This token grants no access: it is not a therapist's, an administrator's, a"
+                            + " patient's or a hospital system's")
+                    .build();
+        }
+        String tenant = request.getTenantId();
+        if (DEFAULT.equals(tenant)) {
+            return sharedDefinitions(caller.get(), rules);
+        }
+        if (!caller.get().hospital().map(tenant::equals).orElse(false)) {
+            return rules.denyAll("This token is not for hospital " + tenant).build();
+        }
+        return hospital(caller.get(), rules);
+    }
+
+    private static List<IAuthRule> sharedDefinitions(Caller caller, RuleBuilder rules) {
+        for (String type : DEFINITION_TYPES) {
+            rules.allow("read the shared definitions")
+                    .read()
+                    .resourcesOfType(type)
+                    .withAnyId()
+                    .andThen();
+            if (caller.kind() == Caller.Kind.ADMIN) {
+                rules.allow("manage the shared definitions")
+                        .write()
+                        .resourcesOfType(type)
+                        .withAnyId()
+                        .andThen();
+            }
+        }
+        if (caller.kind() == Caller.Kind.ADMIN) {
+            for (String operation : List.of(
+                    ProviderConstants.PARTITION_MANAGEMENT_CREATE_PARTITION,
+                    ProviderConstants.PARTITION_MANAGEMENT_UPDATE_PARTITION,
+                    ProviderConstants.PARTITION_MANAGEMENT_DELETE_PARTITION,
+                    ProviderConstants.PARTITION_MANAGEMENT_READ_PARTITION,
+                    ProviderConstants.PARTITION_MANAGEMENT_LIST_PARTITIONS,
+                    "$rules",
+                    "$reload-rules")) {
+                rules.allow("administrators manage tenants and rules")
+                        .operation()
+                        .named(operation)
+                        .onServer()
+                        .andAllowAllResponses()
+                        .andThen();
+            }
+        }
+        return rules.denyAll("The DEFAULT tenant holds shared definitions: readable by every caller, managed by"
+                        + " administrators")
+                .build();
+    }
+
+    private static List<IAuthRule> hospital(Caller caller, RuleBuilder rules) {
+        rules.deny("the audit trail is written by the server alone")
+                .write()
+                .resourcesOfType("AuditEvent")
+                .withAnyId()
+                .andThen()
+                .deny("the audit trail is written by the server alone")
+                .delete()
+                .resourcesOfType("AuditEvent")
+                .withAnyId()
+                .andThen();
+        if (caller.kind() != Caller.Kind.ADMIN) {
+            rules.deny("the audit trail is read by administrators only")
+                    .read()
+                    .resourcesOfType("AuditEvent")
+                    .withAnyId()
+                    .andThen();
+        }
+        for (String type : CATALOG_TYPES) {
+            rules.allow("read the recommendation catalog")
+                    .read()
+                    .resourcesOfType(type)
+                    .withAnyId()
+                    .andThen();
+        }
+        for (SmartScope scope : caller.effectiveScopes()) {
+            Optional<String> compartment = caller.compartmentOf(scope);
+            Set<Permission> permissions = scope.permissions();
+            if (permissions.contains(Permission.READ) || permissions.contains(Permission.SEARCH)) {
+                confine(types(scope, rules.allow(scope.toString()).read()), compartment);
+            }
+            if (permissions.contains(Permission.CREATE) || permissions.contains(Permission.UPDATE)) {
+                confine(types(scope, rules.allow(scope.toString()).write()), compartment);
+            }
+            if (permissions.contains(Permission.DELETE)) {
+                confine(types(scope, rules.allow(scope.toString()).delete()), compartment);
+            }
+            if (permissions.contains(Permission.UPDATE)) {
+                rules.allow(scope.toString()).patch().allRequests().andThen();
+            }
+        }
+        operations(caller, rules);
+        rules.allow("batches and transactions, entry by entry")
+                .transaction()
+                .withAnyOperation()
+                .andApplyNormalRules()
+                .andThen();
+        return rules.denyAll("Not granted by this token's scopes").build();
+    }
+
+    private static void operations(Caller caller, RuleBuilder rules) {
+        Optional<String> ownPatient = caller.kind() == Caller.Kind.PATIENT ? caller.patient() : Optional.empty();
+        boolean anyPatient = caller.effectiveScopes().stream()
+                .anyMatch(scope -> caller.compartmentOf(scope).isEmpty()
+                        && scope.covers("ServiceRequest")
+                        && scope.permissions().contains(Permission.CREATE));
+        if (anyPatient) {
+            rules.allow("$evaluate needs create rights on ServiceRequest")
+                    .operation()
+                    .named("$evaluate")
+                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .andAllowAllResponses()
+                    .andThen();
+        } else if (caller.permits("ServiceRequest", Permission.CREATE)) {
+            caller.effectiveScopes().stream()
+                    .map(caller::compartmentOf)
+                    .flatMap(Optional::stream)
+                    .findFirst()
+                    .or(() -> ownPatient)
+                    .ifPresent(patient -> rules.allow("$evaluate of the patient in context")
+                            .operation()
+                            .named("$evaluate")
+                            .onInstance(new IdType("Patient", patient))
+                            .andAllowAllResponses()
+                            .andThen());
+        }
+        if (caller.permits("Patient", Permission.READ)) {
+            rules.allow("$everything returns only what the token may read")
+                    .operation()
+                    .named("$everything")
+                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .andRequireExplicitResponseAuthorization()
+                    .andThen();
+        }
+        if (caller.kind() != Caller.Kind.PATIENT && caller.permits("Communication", Permission.UPDATE)) {
+            rules.allow("re-send a parked HL7 alert")
+                    .operation()
+                    .named("$resend")
+                    .onInstancesOfType(org.hl7.fhir.r4.model.Communication.class)
+                    .andAllowAllResponses()
+                    .andThen();
+        }
+    }
+
+    private static IAuthRuleBuilderRuleOpClassifier types(
+            SmartScope scope, ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp operation) {
+        return SmartScope.ANY_TYPE.equals(scope.resourceType())
+                ? operation.allResources()
+                : operation.resourcesOfType(scope.resourceType());
+    }
+
+    private static void confine(IAuthRuleBuilderRuleOpClassifier rule, Optional<String> patient) {
+        IAuthRuleBuilderRuleOpClassifierFinished finished = patient.isPresent()
+                ? rule.inCompartment("Patient", new IdType("Patient", patient.get()))
+                : rule.withAnyId();
+        finished.andThen();
+    }
+}

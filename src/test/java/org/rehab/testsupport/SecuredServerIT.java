@@ -1,0 +1,142 @@
+package org.rehab.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.rehab.demo.LoadDemoData;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Base of the security tests: the whole server with security on, against the real Keycloak of
+ * {@link KeycloakTestServer} and its own PostgreSQL database, shared by every subclass (one server start). Tenant
+ * {@code north} holds the demo patients and {@code south} a patient of its own, loaded once by the hospitals' EHR
+ * back ends with their own tokens.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = SecuredServerIT.Initializer.class)
+public abstract class SecuredServerIT {
+
+    public static final String SOUTH_EHR_SECRET = "south-ehr-demo-secret";
+    public static final Path NORTH_EHR_KEY = Path.of("src/test/resources/keycloak/north-ehr-private-key.pem");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static boolean loaded;
+
+    @LocalServerPort
+    protected int port;
+
+    protected final KeycloakTestServer keycloak = KeycloakTestServer.get();
+    protected final SmartTokens tokens = new SmartTokens(keycloak);
+
+    /** Starts Keycloak before the server, which needs its issuer URL. */
+    public static class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            TestPropertyValues.of(
+                            "spring.datasource.url=" + TestPostgres.createDatabase("rehab_secured"),
+                            "spring.datasource.username=" + TestPostgres.USER,
+                            "spring.datasource.password=" + TestPostgres.PASSWORD,
+                            "rehab.security.enabled=true",
+                            "rehab.security.issuer=" + KeycloakTestServer.get().issuer(),
+                            "rehab.security.clock-skew=0s",
+                            "rehab.security.allowed-origins=https://app.north.example")
+                    .applyTo(context);
+        }
+    }
+
+    /** Demo patients 102, 105, 108 in north and patient s-1 in south, written by each hospital's EHR. */
+    protected synchronized void hospitalsWithPatients() {
+        if (loaded) {
+            return;
+        }
+        try {
+            String bundle = LoadDemoData.withDates(
+                    Files.readString(Path.of("src/demo/demo-patients.json")), OffsetDateTime.now(ZoneOffset.UTC));
+            require(send("POST", "/fhir/north", northEhr("system/*.cruds"), bundle), 200);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        require(
+                send(
+                        "PUT",
+                        "/fhir/south/Patient/s-1",
+                        southEhr("system/*.cruds"),
+                        "{\"resourceType\":\"Patient\",\"id\":\"s-1\",\"name\":[{\"family\":\"Southey\"}]}"),
+                201);
+        require(
+                send(
+                        "PUT",
+                        "/fhir/south/Observation/s-1-bmi",
+                        southEhr("system/*.cruds"),
+                        "{\"resourceType\":\"Observation\",\"id\":\"s-1-bmi\",\"status\":\"final\",\"code\":{\"coding\":[{"
+                                + "\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},\"subject\":{\"reference\":"
+                                + "\"Patient/s-1\"},\"effectiveDateTime\":\"2026-01-01\",\"valueQuantity\":{\"value\":31,"
+                                + "\"unit\":\"kg/m2\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg/m2\"}}"),
+                201);
+        loaded = true;
+    }
+
+    protected String northEhr(String scope) {
+        return tokens.privateKeyJwtTokenResponse("north-ehr", NORTH_EHR_KEY, scope)
+                .get("access_token")
+                .asText();
+    }
+
+    protected String southEhr(String scope) {
+        return tokens.clientSecretToken("south-ehr", SOUTH_EHR_SECRET, scope);
+    }
+
+    protected HttpResponse<String> get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    protected HttpResponse<String> send(String method, String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Accept", "application/fhir+json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return exchange(request);
+    }
+
+    protected HttpResponse<String> exchange(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+    }
+
+    protected static HttpResponse<String> require(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("Expected " + status + " but got " + response.statusCode() + " for "
+                    + response.request().method() + " " + response.request().uri() + ": " + response.body());
+        }
+        return response;
+    }
+}
