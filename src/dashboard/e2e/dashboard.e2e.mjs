@@ -1,0 +1,115 @@
+// End-to-end scenarios of the dashboard in headless Chromium, against the real server and the real Keycloak that
+// DashboardE2EIT started: DASHBOARD_URL, SCREENSHOTS (directory), CHROMIUM (executable, default /usr/bin/chromium).
+// Each step prints "ok - …"; the first failure prints "not ok - …" and exits 1.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const url = process.env.DASHBOARD_URL;
+const shots = process.env.SCREENSHOTS ?? "screenshots";
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+let step = "starting";
+try {
+  await therapistOfNorth();
+  await patient108();
+  console.log("ok - all scenarios");
+} catch (error) {
+  console.log(`not ok - ${step}: ${error.message}`);
+  for (const context of browser.contexts()) {
+    for (const page of context.pages()) {
+      await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }).catch(() => {});
+      console.log(`page ${page.url().split("?")[0]}: ${(await page.textContent("body").catch(() => "")).slice(0, 600)}`);
+    }
+  }
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
+
+async function signIn(page, button, username) {
+  await page.goto(url);
+  await page.getByRole("button", { name: button }).click();
+  await page.waitForSelector("#kc-form-login");
+  await page.fill("#username", username);
+  await page.fill("#password", username);
+  await page.click("#kc-login");
+  await page.waitForURL((u) => u.toString().startsWith(url) && !u.search.includes("code="));
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function therapistOfNorth() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  step = "the therapist signs in through Keycloak's form";
+  await signIn(page, "Sign in as a therapist", "north-therapist");
+  expect(!page.url().includes("108"), "patient data in the URL");
+
+  step = "the worklist shows 102, 105 and 108 and no patient of south";
+  await page.waitForSelector("table.worklist tbody tr[data-patient]");
+  const worklist = await page.textContent("table.worklist");
+  for (const name of ["Eleanor Whitfield", "Marcus Delaney", "Priya Raman"]) expect(worklist.includes(name), `${name} missing`);
+  expect(!worklist.includes("Southey"), "a patient of south is listed");
+  await page.screenshot({ path: `${shots}/1-worklist.png`, fullPage: true });
+  console.log("ok - worklist");
+
+  step = "filtering by recommendation and searching by name";
+  await page.selectOption("#recommendation-filter", "Weight Management Program");
+  expect((await page.locator("table.worklist tbody tr[data-patient]").count()) === 1, "filter keeps one patient");
+  await page.selectOption("#recommendation-filter", "");
+  await page.fill("#name-search", "whit");
+  expect((await page.textContent("table.worklist tbody")).includes("Eleanor Whitfield"), "search finds Whitfield");
+  expect(!(await page.textContent("table.worklist tbody")).includes("Marcus"), "search keeps others out");
+  console.log("ok - filter and search");
+
+  step = "patient 108 shows both recommendations with their evidence";
+  await page.getByRole("button", { name: "Eleanor Whitfield" }).click();
+  await page.waitForSelector("h2:has-text('Eleanor Whitfield')");
+  await page.waitForSelector("article.recommendation");
+  const patient = await page.textContent("main");
+  for (const part of ["Physical Therapy", "Post-Op Rehabilitation Plan", "Chronic pain", "Latest BMI", "knee", "HL7 alert"]) {
+    expect(patient.toLowerCase().includes(part.toLowerCase()), `"${part}" missing on the patient page`);
+  }
+  expect(!page.url().includes("108"), "patient data in the URL");
+  await page.screenshot({ path: `${shots}/2-patient-108.png`, fullPage: true });
+  console.log("ok - patient page");
+
+  step = "re-evaluating shows the result";
+  await page.getByRole("button", { name: "Re-evaluate now" }).click();
+  await page.waitForSelector("#evaluation .result");
+  await page.screenshot({ path: `${shots}/3-re-evaluated.png`, fullPage: true });
+  console.log("ok - re-evaluate");
+
+  step = "declining Physical Therapy with a reason revokes it";
+  const card = page.locator("article.recommendation[data-recommendation='Physical Therapy']").first();
+  await card.getByRole("button", { name: "Decline" }).click();
+  await page.getByLabel("Reason for declining").fill("Already in a physiotherapy programme elsewhere");
+  await page.getByRole("button", { name: "Confirm decline" }).click();
+  await page.waitForSelector("article.recommendation[data-recommendation='Physical Therapy'] .state.revoked");
+  expect((await page.textContent("main")).includes("Declined: Already in a physiotherapy programme elsewhere"),
+    "the reason is not shown");
+  await page.screenshot({ path: `${shots}/4-declined.png`, fullPage: true });
+  console.log("ok - decline");
+  await page.close();
+}
+
+async function patient108() {
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true });
+  const page = await context.newPage();
+  step = "the patient signs in and sees only their own active recommendations";
+  await signIn(page, "Sign in as a patient", "patient-108");
+  await page.waitForSelector("h2:has-text('Your recommendations')");
+  const mine = await page.textContent("main");
+  expect(mine.includes("Post-Op Rehabilitation Plan"), "their active recommendation is missing");
+  expect(!mine.includes("Physical Therapy"), "the declined recommendation is still shown");
+  expect(!mine.includes("Weight Management"), "another patient's recommendation is shown");
+  await page.screenshot({ path: `${shots}/5-patient-home-phone.png`, fullPage: true });
+  console.log("ok - patient view");
+  await context.close();
+}
