@@ -1,6 +1,7 @@
 package org.rehab.security;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +24,9 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 
@@ -52,7 +56,10 @@ class SecurityConfig {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .cors(cors -> cors.configurationSource(corsConfiguration(settings)))
-                .headers(headers -> headers.frameOptions(frame -> frame.deny()));
+                .headers(headers -> headers.frameOptions(frame -> frame.deny())
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                                PathPatternRequestMatcher.withDefaults().matcher("/dashboard/**"),
+                                new StaticHeadersWriter("Content-Security-Policy", dashboardPolicy(settings)))));
         if (!settings.enabled()) {
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
             return http.build();
@@ -84,6 +91,13 @@ class SecurityConfig {
                             }
                         }));
         return http.build();
+    }
+
+    /** The dashboard loads only its own files and talks only to this server and Keycloak. */
+    private static String dashboardPolicy(SecuritySettings settings) {
+        String keycloak = URI.create(settings.issuer()).resolve("/").toString().replaceAll("/$", "");
+        return "default-src 'self'; connect-src 'self' " + keycloak + "; img-src 'self' data:; object-src 'none';"
+                + " base-uri 'self'; form-action 'self' " + keycloak + "; frame-ancestors 'none'";
     }
 
     @Bean

@@ -34,7 +34,7 @@ class DemoDataIT extends FhirServerIT {
 
     @Test
     void commandReportsWhatItLoaded() {
-        assertThat(firstRunOutput).contains("Loaded 20 demo resources").contains("/fhir/north");
+        assertThat(firstRunOutput).contains("Loaded 21 demo resources").contains("/fhir/north");
     }
 
     @Test

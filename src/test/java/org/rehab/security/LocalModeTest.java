@@ -1,0 +1,27 @@
+package org.rehab.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class LocalModeTest {
+
+    @Test
+    void refusesToServeANetworkWithoutSecurity() {
+        assertThatThrownBy(() -> new LocalMode("0.0.0.0")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> new LocalMode("")).hasMessageContaining("loopback");
+    }
+
+    @Test
+    void marksEveryResponseOnLoopback() throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        new LocalMode("127.0.0.1").doFilter(new MockHttpServletRequest(), response, new MockFilterChain());
+
+        assertThat(response.getHeader(LocalMode.HEADER)).startsWith("off");
+    }
+}
