@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The audit trail: HAPI's Basic Audit Log Patterns interceptor for every successful read, search, create, update
- * and delete, and {@link DeniedAccessAudit} for refusals, both stored by {@link AuditTrail}.
+ * and delete, and {@link AccessAudit} for refusals, both stored by {@link AuditTrail}.
  */
 @Configuration
 class AuditConfig {
@@ -22,7 +22,7 @@ class AuditConfig {
     }
 
     @Bean
-    DeniedAccessAudit deniedAccessAudit(AuditTrail trail) {
-        return new DeniedAccessAudit(trail);
+    AccessAudit accessAudit(AuditTrail trail, SecuritySettings security) {
+        return new AccessAudit(trail, security.audience());
     }
 }

@@ -20,7 +20,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
-import org.rehab.audit.DeniedAccessAudit;
+import org.rehab.audit.AccessAudit;
 import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
@@ -104,7 +104,7 @@ class FhirServerConfig {
             PartitionSettings partitionSettings,
             SecuritySettings securitySettings,
             BalpAuditCaptureInterceptor auditCapture,
-            DeniedAccessAudit deniedAccessAudit,
+            AccessAudit accessAudit,
             MeterRegistry meterRegistry) {
         // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
         fhirContext.setParserErrorHandler(new StrictErrorHandler());
@@ -145,7 +145,7 @@ class FhirServerConfig {
             server.registerInterceptor(new SmartAuthorizationInterceptor());
         }
         server.registerInterceptor(auditCapture);
-        server.registerInterceptor(deniedAccessAudit);
+        server.registerInterceptor(accessAudit);
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         return server;
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.rehab.audit.DeniedAccessAudit;
+import org.rehab.audit.AccessAudit;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -51,7 +51,7 @@ class SecurityConfig {
     };
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, SecuritySettings settings, DeniedAccessAudit audit)
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecuritySettings settings, AccessAudit audit)
             throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -37,6 +37,22 @@ class AuditTrailIT extends SecuredServerIT {
     }
 
     @Test
+    void evaluationIsAuditedWithThePatient() {
+        String therapist = tokens.userToken("north-therapist", "openid fhirUser user/*.cruds");
+        assertThat(send("POST", "/fhir/north/Patient/102/$evaluate", therapist, null)
+                        .statusCode())
+                .isEqualTo(200);
+        auditTrail.flush();
+
+        HttpResponse<String> events =
+                get("/fhir/north/AuditEvent?outcome=0&_count=500", tokens.userToken("north-admin", "openid user/*.rs"));
+
+        assertThat(events.body())
+                .contains("$evaluate on Patient/102")
+                .contains("\"reference\":\"http://localhost:8080/fhir/north/Patient/102\"");
+    }
+
+    @Test
     void refusedAccessIsAuditedInTheHospitalThatWasTargeted() {
         String south = tokens.userToken("south-therapist", "openid fhirUser user/*.rs");
         assertThat(get("/fhir/north/Patient/105", south).statusCode()).isEqualTo(403);

@@ -3,6 +3,7 @@ package org.rehab.audit;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -16,12 +17,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Records refused access as AuditEvents (outcome {@code 4}, minor failure): a 403 decided inside HAPI, and a 401
- * decided by Spring Security before HAPI sees the request. HAPI's Basic Audit Log Patterns interceptor records
- * only what succeeded.
+ * Records as AuditEvents what HAPI's Basic Audit Log Patterns interceptor does not: refused access (outcome
+ * {@code 4}, minor failure), a 403 decided inside HAPI or a 401 decided by Spring Security before HAPI sees the
+ * request; and operations such as {@code $evaluate}, whose reads and writes the server makes on its own account.
  */
 @Interceptor
-public class DeniedAccessAudit {
+public class AccessAudit {
 
     private static final String AUDIT_TYPES = "http://terminology.hl7.org/CodeSystem/audit-event-type";
     private static final String INTERACTIONS = "http://hl7.org/fhir/restful-interaction";
@@ -46,9 +47,34 @@ public class DeniedAccessAudit {
             "operation");
 
     private final AuditTrail trail;
+    private final String publicBase;
 
-    public DeniedAccessAudit(AuditTrail trail) {
+    public AccessAudit(AuditTrail trail, String publicBase) {
         this.trail = trail;
+        this.publicBase = publicBase;
+    }
+
+    @Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)
+    public void recordOperation(ServletRequestDetails request) {
+        RestOperationTypeEnum type = request.getRestOperationType();
+        if (type != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+                && type != RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
+                && type != RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
+            return;
+        }
+        boolean onInstance = request.getId() != null && request.getId().hasIdPart();
+        String target = onInstance ? request.getId().toUnqualifiedVersionless().getValue() : request.getResourceName();
+        AuditEvent event = event(
+                request.getFhirServerBase(),
+                request.getRequestType().name(),
+                "operation",
+                request.getOperation() + (target != null ? " on " + target : ""),
+                request.getServletRequest().getRemoteAddr(),
+                null);
+        if (onInstance) {
+            event.getEntityFirstRep().getWhat().setReference(publicBase + "/" + request.getTenantId() + "/" + target);
+        }
+        trail.recordAuditEvent(event);
     }
 
     @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
@@ -84,8 +110,12 @@ public class DeniedAccessAudit {
         }
         event.setAction(action(method));
         event.setRecorded(new Date());
-        event.setOutcome(AuditEvent.AuditEventOutcome._4);
-        event.setOutcomeDesc(outcome);
+        if (outcome == null) {
+            event.setOutcome(AuditEvent.AuditEventOutcome._0);
+        } else {
+            event.setOutcome(AuditEvent.AuditEventOutcome._4);
+            event.setOutcomeDesc(outcome);
+        }
         AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
         AuditContext.token()
                 .ifPresentOrElse(
