@@ -1,15 +1,13 @@
 package org.rehab.security;
 
-import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.rehab.audit.AccessAudit;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -22,7 +20,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
@@ -40,8 +38,6 @@ import org.springframework.web.cors.CorsConfigurationSource;
  */
 @Configuration
 class SecurityConfig {
-
-    private static final Pattern TENANT_BASE = Pattern.compile("^.*?/fhir/[^/?]+");
 
     private static final Pattern OPEN_TO_ANY_ORIGIN =
             Pattern.compile("/fhir(/[^/]+)?/(metadata|\\.well-known/smart-configuration)/?");
@@ -64,7 +60,7 @@ class SecurityConfig {
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
             return http.build();
         }
-        BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+        TokenRefusals refusals = new TokenRefusals(audit);
         http.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.OPTIONS, "/fhir/**")
                         .permitAll()
                         .requestMatchers(PUBLIC)
@@ -73,21 +69,13 @@ class SecurityConfig {
                         .permitAll()
                         .anyRequest()
                         .authenticated())
-                .oauth2ResourceServer(
-                        server -> server.jwt(jwt -> {}).authenticationEntryPoint((request, response, failure) -> {
-                            bearer.commence(request, response, failure);
-                            String reason = request.getHeader("Authorization") == null
-                                    ? "This request needs an access token: Authorization: Bearer …"
-                                    : "The access token is not valid: " + failure.getMessage();
-                            FhirErrorResponses.write(
-                                    response,
-                                    HttpServletResponse.SC_UNAUTHORIZED,
-                                    OperationOutcome.IssueType.LOGIN,
-                                    reason);
-                            Matcher tenantBase = TENANT_BASE.matcher(request.getRequestURL());
-                            if (tenantBase.lookingAt()) {
-                                audit.recordUnauthenticated(
-                                        tenantBase.group(), request.getMethod(), request.getRemoteAddr(), reason);
+                .oauth2ResourceServer(server -> server.jwt(jwt -> {})
+                        .authenticationEntryPoint(refusals)
+                        .withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+                            @Override
+                            public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+                                filter.setAuthenticationFailureHandler(refusals);
+                                return filter;
                             }
                         }));
         return http.build();
