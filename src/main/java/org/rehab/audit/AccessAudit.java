@@ -11,9 +11,11 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Date;
 import java.util.Locale;
+import java.util.Set;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
+import org.rehab.security.Callers;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
@@ -27,7 +29,7 @@ public class AccessAudit {
     private static final String AUDIT_TYPES = "http://terminology.hl7.org/CodeSystem/audit-event-type";
     private static final String INTERACTIONS = "http://hl7.org/fhir/restful-interaction";
 
-    private static final java.util.Set<String> INTERACTION_CODES = java.util.Set.of(
+    private static final Set<String> INTERACTION_CODES = Set.of(
             "read",
             "vread",
             "update",
@@ -117,7 +119,7 @@ public class AccessAudit {
             event.setOutcomeDesc(outcome);
         }
         AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
-        AuditContext.token()
+        Callers.currentToken()
                 .ifPresentOrElse(
                         token -> {
                             user.setWho(AuditContext.user(token));

@@ -7,9 +7,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.rehab.security.Callers;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * Who did it, for HAPI's Basic Audit Log Patterns: the user (their {@code fhirUser}, else their Keycloak subject)
@@ -31,7 +30,8 @@ class AuditContext implements IBalpAuditContextServices {
     @Nonnull
     @Override
     public Reference getAgentClientWho(RequestDetails request) {
-        return token().map(token -> new Reference()
+        return Callers.currentToken()
+                .map(token -> new Reference()
                         .setIdentifier(new Identifier().setSystem(CLIENTS).setValue(token.getClaimAsString("azp")))
                         .setDisplay(token.getClaimAsString("azp")))
                 .orElseGet(() -> new Reference().setDisplay("no client: security off (local mode)"));
@@ -40,11 +40,11 @@ class AuditContext implements IBalpAuditContextServices {
     @Nonnull
     @Override
     public Reference getAgentUserWho(RequestDetails request) {
-        return token().map(AuditContext::user)
-                .orElseGet(() -> new Reference().setDisplay("anonymous: security off (local mode)"));
+        return Callers.currentToken().map(AuditContext::user).orElseGet(() -> new Reference()
+                .setDisplay("anonymous: security off (local mode)"));
     }
 
-    static Reference user(org.springframework.security.oauth2.jwt.Jwt token) {
+    static Reference user(Jwt token) {
         String fhirUser = token.getClaimAsString("fhirUser");
         // fhirUser goes in the display: the user's Practitioner need not exist in the hospital's tenant.
         return new Reference()
@@ -58,12 +58,5 @@ class AuditContext implements IBalpAuditContextServices {
             @Nonnull RequestDetails request, @Nonnull IBaseResource resource, @Nonnull IIdType id) {
         return publicBase + "/" + request.getTenantId() + "/"
                 + id.toUnqualifiedVersionless().getValue();
-    }
-
-    static java.util.Optional<org.springframework.security.oauth2.jwt.Jwt> token() {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication instanceof JwtAuthenticationToken jwt
-                ? java.util.Optional.of(jwt.getToken())
-                : java.util.Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package org.rehab.security;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.security.oauth2.jwt.Jwt;
 
@@ -62,7 +63,7 @@ record Caller(
 
     private static Collection<?> realmRoles(Jwt token) {
         Object realmAccess = token.getClaims().get("realm_access");
-        if (realmAccess instanceof java.util.Map<?, ?> map && map.get("roles") instanceof Collection<?> roles) {
+        if (realmAccess instanceof Map<?, ?> map && map.get("roles") instanceof Collection<?> roles) {
             return roles;
         }
         return List.of();
@@ -94,10 +95,5 @@ record Caller(
         return effectiveScopes().stream()
                 .anyMatch(scope ->
                         scope.covers(resourceType) && scope.permissions().contains(permission));
-    }
-
-    /** For logs and audit: the user (or client) reference, never a name. */
-    String who() {
-        return fhirUser.orElse(kind == Kind.SYSTEM ? "Device/" + clientId : subject);
     }
 }

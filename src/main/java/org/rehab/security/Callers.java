@@ -3,17 +3,21 @@ package org.rehab.security;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /** The caller of the current request, from the access token Spring Security validated. */
-final class Callers {
+public final class Callers {
 
     private Callers() {}
 
-    static Optional<Caller> current() {
+    /** The validated access token of the current request; empty in local mode or before authentication. */
+    public static Optional<Jwt> currentToken() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication instanceof JwtAuthenticationToken jwt
-                ? Optional.of(Caller.from(jwt.getToken()))
-                : Optional.empty();
+        return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
+    }
+
+    static Optional<Caller> current() {
+        return currentToken().map(Caller::from);
     }
 }

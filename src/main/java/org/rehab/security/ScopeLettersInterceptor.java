@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ public class ScopeLettersInterceptor {
                 InteractionScopes.needs(operation, request.getResourceName(), request.getResource())) {
             if (!caller.get().permits(need.resourceType(), need.permission())) {
                 throw new ForbiddenOperationException("This token's scopes do not allow "
-                        + need.permission().name().toLowerCase(java.util.Locale.ROOT) + " of "
+                        + need.permission().name().toLowerCase(Locale.ROOT) + " of "
                         + (SmartScope.ANY_TYPE.equals(need.resourceType())
                                 ? "all resource types"
                                 : need.resourceType()));

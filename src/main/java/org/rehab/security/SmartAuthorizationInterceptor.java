@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifierFinished;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
@@ -12,7 +13,9 @@ import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
 import org.rehab.security.SmartScope.Permission;
 
 /**
@@ -155,7 +158,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
             rules.allow("$evaluate needs create rights on ServiceRequest")
                     .operation()
                     .named("$evaluate")
-                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .onInstancesOfType(Patient.class)
                     .andAllowAllResponses()
                     .andThen();
         } else if (caller.permits("ServiceRequest", Permission.CREATE)) {
@@ -175,7 +178,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
             rules.allow("$everything returns only what the token may read")
                     .operation()
                     .named("$everything")
-                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .onInstancesOfType(Patient.class)
                     .andRequireExplicitResponseAuthorization()
                     .andThen();
         }
@@ -183,14 +186,13 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
             rules.allow("re-send a parked HL7 alert")
                     .operation()
                     .named("$resend")
-                    .onInstancesOfType(org.hl7.fhir.r4.model.Communication.class)
+                    .onInstancesOfType(Communication.class)
                     .andAllowAllResponses()
                     .andThen();
         }
     }
 
-    private static IAuthRuleBuilderRuleOpClassifier types(
-            SmartScope scope, ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp operation) {
+    private static IAuthRuleBuilderRuleOpClassifier types(SmartScope scope, IAuthRuleBuilderRuleOp operation) {
         return SmartScope.ANY_TYPE.equals(scope.resourceType())
                 ? operation.allResources()
                 : operation.resourcesOfType(scope.resourceType());

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.SecuredServerIT;
 
@@ -70,7 +73,7 @@ class SmartDiscoveryIT extends SecuredServerIT {
                 .isPresent();
 
         HttpResponse<String> registered = exchange(request("/fhir/north/Patient")
-                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", "https://app.north.example")
                 .header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "authorization"));
@@ -79,15 +82,15 @@ class SmartDiscoveryIT extends SecuredServerIT {
                 .hasValue("https://app.north.example");
 
         HttpResponse<String> stranger = exchange(request("/fhir/north/Patient")
-                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", "https://evil.example")
                 .header("Access-Control-Request-Method", "GET"));
         assertThat(stranger.statusCode()).isEqualTo(403);
         assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 
-    private static java.util.List<String> texts(JsonNode array) {
-        java.util.List<String> texts = new java.util.ArrayList<>();
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
         array.forEach(node -> texts.add(node.asText()));
         return texts;
     }

@@ -3,10 +3,15 @@ package org.rehab.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.SecuredServerIT;
+import org.rehab.testsupport.SmartTokens;
 
 /**
  * The SMART token flows an app and an EHR use, as Inferno's SMART App Launch checks see them: a patient's standalone
@@ -38,12 +43,9 @@ class SmartLaunchIT extends SecuredServerIT {
 
     @Test
     void authorizationWithoutPkceIsRefusedByKeycloak() {
-        var response =
-                exchange(java.net.http.HttpRequest.newBuilder(java.net.URI.create(keycloak.authorizationEndpoint()
-                        + "?response_type=code&client_id=therapist-dashboard&scope=openid&state=x&redirect_uri="
-                        + java.net.URLEncoder.encode(
-                                org.rehab.testsupport.SmartTokens.DASHBOARD_REDIRECT,
-                                java.nio.charset.StandardCharsets.UTF_8))));
+        var response = exchange(HttpRequest.newBuilder(URI.create(keycloak.authorizationEndpoint()
+                + "?response_type=code&client_id=therapist-dashboard&scope=openid&state=x&redirect_uri="
+                + URLEncoder.encode(SmartTokens.DASHBOARD_REDIRECT, StandardCharsets.UTF_8))));
 
         assertThat(response.statusCode()).isEqualTo(302);
         assertThat(response.headers().firstValue("Location").orElseThrow())

@@ -137,15 +137,7 @@ public final class KeycloakTestServer {
 
     /** A Keycloak admin API call with the bootstrap administrator of the master realm. */
     public HttpResponse<String> admin(String method, String path, String body) {
-        String token = post(
-                        baseUrl() + "/realms/master/protocol/openid-connect/token",
-                        Map.of(
-                                "grant_type", "password",
-                                "client_id", "admin-cli",
-                                "username", "admin",
-                                "password", adminPassword))
-                .get("access_token")
-                .asText();
+        String token = masterRealmToken();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/realms/" + REALM + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
@@ -190,7 +182,8 @@ public final class KeycloakTestServer {
                 .collect(Collectors.joining("&"));
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
+    /** One HTTP exchange; redirects are not followed. */
+    static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -10,7 +10,6 @@ import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,6 @@ public final class SmartTokens {
 
     public static final String FHIR_AUDIENCE = "http://localhost:8080/fhir";
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient(); // follows no redirects
     private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -76,7 +74,7 @@ public final class SmartTokens {
                         challenge(verifier),
                         "code_challenge_method",
                         "S256"));
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(authorize)));
+        HttpResponse<String> page = KeycloakTestServer.send(HttpRequest.newBuilder(URI.create(authorize)));
         Matcher form = LOGIN_FORM.matcher(page.body());
         if (!form.find()) {
             throw new IllegalStateException("No login form (" + page.statusCode() + "): " + page.body());
@@ -84,8 +82,8 @@ public final class SmartTokens {
         String cookies = page.headers().allValues("Set-Cookie").stream()
                 .map(cookie -> cookie.substring(0, cookie.indexOf(';')))
                 .collect(Collectors.joining("; "));
-        HttpResponse<String> signedIn =
-                send(HttpRequest.newBuilder(URI.create(form.group(1).replace("&amp;", "&")))
+        HttpResponse<String> signedIn = KeycloakTestServer.send(
+                HttpRequest.newBuilder(URI.create(form.group(1).replace("&amp;", "&")))
                         .header("Cookie", cookies)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(
@@ -178,17 +176,6 @@ public final class SmartTokens {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
