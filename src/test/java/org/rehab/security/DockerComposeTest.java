@@ -33,6 +33,16 @@ class DockerComposeTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void keycloaksPatientPickerReadsTheStacksServer() throws Exception {
+        Map<String, Object> environment =
+                (Map<String, Object>) service("keycloak").get("environment");
+
+        assertThat(service("server")).isNotNull();
+        assertThat(environment.get("REHAB_FHIR_BASE_URL")).isEqualTo("http://server:8080/fhir");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void serverExpectsTheRealmsIssuerAndTheTestedAudience() throws Exception {
         Map<String, Object> environment =
                 (Map<String, Object>) service("server").get("environment");

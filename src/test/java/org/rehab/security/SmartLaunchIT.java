@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.SecuredServerIT;
@@ -15,7 +16,8 @@ import org.rehab.testsupport.SmartTokens;
 
 /**
  * The SMART token flows an app and an EHR use, as Inferno's SMART App Launch checks see them: a patient's standalone
- * launch (authorization code, PKCE S256, patient context in the token response) and backend services.
+ * launch (authorization code, PKCE S256, patient context in the token response), a therapist's launch with the
+ * patient picker, and backend services.
  */
 class SmartLaunchIT extends SecuredServerIT {
 
@@ -39,6 +41,70 @@ class SmartLaunchIT extends SecuredServerIT {
         String token = response.get("access_token").asText();
         assertThat(get("/fhir/north/Patient/108", token).body()).contains("Whitfield");
         assertThat(get("/fhir/north/Patient/105", token).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void therapistLaunchWithPatientContextPicksOneOfTheirHospitalsPatients() {
+        SmartTokens.Launch launch = tokens.signIn("north-therapist", "openid fhirUser launch/patient patient/*.rs");
+
+        String picker = launch.page().body();
+        assertThat(picker)
+                .contains("Choose a patient")
+                .contains("value=\"102\"")
+                .contains("value=\"105\"")
+                .contains("value=\"108\"")
+                .contains("Whitfield")
+                .doesNotContain("value=\"s-1\"")
+                .doesNotContain("Southey");
+
+        JsonNode response =
+                launch.submit("patient-picker", Map.of("patient", "108")).tokenResponse();
+
+        assertThat(response.get("patient").asText()).isEqualTo("108");
+        String token = response.get("access_token").asText();
+        assertThat(get("/fhir/north/Patient/108", token).body()).contains("Whitfield");
+        assertThat(get("/fhir/north/Patient/105", token).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void patientPickerSearchesByNameWithinTheHospital() {
+        SmartTokens.Launch launch = tokens.signIn("north-therapist", "openid launch/patient patient/*.rs");
+
+        String found = launch.submit("patient-search", Map.of("name", "Whitfield"))
+                .page()
+                .body();
+        assertThat(found).contains("value=\"108\"").doesNotContain("value=\"105\"");
+
+        String otherHospital = launch.submit("patient-search", Map.of("name", "Southey"))
+                .page()
+                .body();
+        assertThat(otherHospital).contains("No patient found").doesNotContain("value=\"s-1\"");
+    }
+
+    @Test
+    void patientPickerRefusesAPatientOfAnotherHospital() {
+        SmartTokens.Launch launch = tokens.signIn("south-therapist", "openid launch/patient patient/*.rs");
+        assertThat(launch.page().body()).contains("value=\"s-1\"").doesNotContain("value=\"108\"");
+
+        launch.submit("patient-picker", Map.of("patient", "108"));
+
+        assertThat(launch.page().statusCode()).isEqualTo(200);
+        assertThat(launch.page().headers().firstValue("Location")).isEmpty();
+        assertThat(launch.page().body()).contains("not one of your hospital");
+        JsonNode response =
+                launch.submit("patient-picker", Map.of("patient", "s-1")).tokenResponse();
+        assertThat(response.get("patient").asText()).isEqualTo("s-1");
+    }
+
+    @Test
+    void cancellingThePatientPickerSendsAccessDeniedToTheApp() {
+        SmartTokens.Launch launch = tokens.signIn("north-therapist", "openid launch/patient patient/*.rs");
+
+        launch.submit("patient-picker", Map.of("cancel", "cancel"));
+
+        assertThat(launch.page().headers().firstValue("Location").orElseThrow())
+                .startsWith(SmartTokens.DASHBOARD_REDIRECT)
+                .contains("error=access_denied");
     }
 
     @Test

@@ -29,8 +29,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * A real Keycloak 26 for the security tests: the distribution from Maven Central (unpacked by the build into
  * target/keycloak), started once per test run on loopback with a fresh database, this project's
- * keycloak-realm.json and its SMART patient-context script mapper (src/keycloak), exactly as docker-compose.yml
- * runs it. Stopped when the test JVM exits.
+ * keycloak-realm.json and its SMART launch scripts (src/keycloak), exactly as docker-compose.yml runs it. Stopped when the test JVM exits.
  */
 public final class KeycloakTestServer {
 
@@ -45,10 +44,12 @@ public final class KeycloakTestServer {
     private static KeycloakTestServer instance;
 
     private final int port;
+    private final int fhirServerPort;
     private final String adminPassword = UUID.randomUUID().toString();
 
-    private KeycloakTestServer(int port) {
+    private KeycloakTestServer(int port, int fhirServerPort) {
         this.port = port;
+        this.fhirServerPort = fhirServerPort;
     }
 
     public static synchronized KeycloakTestServer get() {
@@ -60,6 +61,11 @@ public final class KeycloakTestServer {
 
     public String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /** Where the secured test server listens: Keycloak's patient picker reads the patient list there. */
+    public int fhirServerPort() {
+        return fhirServerPort;
     }
 
     public String issuer() {
@@ -85,8 +91,8 @@ public final class KeycloakTestServer {
             deleteRecursively(home.resolve("data"));
             Files.createDirectories(home.resolve("data/import"));
             Files.copy(Path.of("keycloak-realm.json"), home.resolve("data/import/rehab-realm.json"));
-            packageScripts(Path.of("src/keycloak/smart-patient-context"), home.resolve("providers/rehab-smart.jar"));
-            KeycloakTestServer server = new KeycloakTestServer(freePort());
+            packageScripts(Path.of("src/keycloak/smart-launch"), home.resolve("providers/rehab-smart.jar"));
+            KeycloakTestServer server = new KeycloakTestServer(freePort(), freePort());
             Path log = Path.of("target", "keycloak-test.log").toAbsolutePath();
             List<String> command = new ArrayList<>();
             command.add(home.resolve("bin/kc.sh").toString());
@@ -98,6 +104,7 @@ public final class KeycloakTestServer {
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", server.adminPassword);
+            builder.environment().put("REHAB_FHIR_BASE_URL", "http://localhost:" + server.fhirServerPort + "/fhir");
             Process process = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 process.descendants().forEach(ProcessHandle::destroy);

@@ -24,7 +24,7 @@ import org.springframework.test.context.ContextConfiguration;
  * {@code north} holds the demo patients and {@code south} a patient of its own, loaded once by the hospitals' EHR
  * back ends with their own tokens.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ContextConfiguration(initializers = SecuredServerIT.Initializer.class)
 public abstract class SecuredServerIT {
 
@@ -40,11 +40,12 @@ public abstract class SecuredServerIT {
     protected final KeycloakTestServer keycloak = KeycloakTestServer.get();
     protected final SmartTokens tokens = new SmartTokens(keycloak);
 
-    /** Starts Keycloak before the server, which needs its issuer URL. */
+    /** Starts Keycloak before the server, which needs its issuer URL; Keycloak's patient picker needs the port. */
     public static class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext context) {
             TestPropertyValues.of(
+                            "server.port=" + KeycloakTestServer.get().fhirServerPort(),
                             "spring.datasource.url=" + TestPostgres.createDatabase("rehab_secured"),
                             "spring.datasource.username=" + TestPostgres.USER,
                             "spring.datasource.password=" + TestPostgres.PASSWORD,

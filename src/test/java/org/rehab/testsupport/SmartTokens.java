@@ -42,7 +42,6 @@ public final class SmartTokens {
 
     public static final String FHIR_AUDIENCE = "http://localhost:8080/fhir";
 
-    private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeycloakTestServer keycloak;
@@ -53,6 +52,14 @@ public final class SmartTokens {
 
     /** The token response of a standalone launch of the dashboard by a user with their password. */
     public JsonNode login(String username, String scope) {
+        return signIn(username, scope).tokenResponse();
+    }
+
+    /**
+     * A standalone launch of the dashboard up to Keycloak's answer to the sign-in form: the redirect back to the app,
+     * or a page the user must act on first (the patient picker).
+     */
+    public Launch signIn(String username, String scope) {
         byte[] bytes = new byte[48];
         RANDOM.nextBytes(bytes);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -75,40 +82,70 @@ public final class SmartTokens {
                         "code_challenge_method",
                         "S256"));
         HttpResponse<String> page = KeycloakTestServer.send(HttpRequest.newBuilder(URI.create(authorize)));
-        Matcher form = LOGIN_FORM.matcher(page.body());
-        if (!form.find()) {
-            throw new IllegalStateException("No login form (" + page.statusCode() + "): " + page.body());
-        }
         String cookies = page.headers().allValues("Set-Cookie").stream()
                 .map(cookie -> cookie.substring(0, cookie.indexOf(';')))
                 .collect(Collectors.joining("; "));
-        HttpResponse<String> signedIn = KeycloakTestServer.send(
-                HttpRequest.newBuilder(URI.create(form.group(1).replace("&amp;", "&")))
-                        .header("Cookie", cookies)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                KeycloakTestServer.form(Map.of("username", username, "password", username)))));
-        String location = signedIn.headers()
-                .firstValue("Location")
-                .orElseThrow(() -> new IllegalStateException(
-                        "Sign-in of " + username + " failed (" + signedIn.statusCode() + ")"));
-        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
-        if (!location.startsWith(DASHBOARD_REDIRECT) || !code.find()) {
-            throw new IllegalStateException("No authorization code in " + location);
+        return new Launch(verifier, cookies, page)
+                .submit("kc-form-login", Map.of("username", username, "password", username));
+    }
+
+    /** A launch in progress in Keycloak's pages, with the browser's cookies. */
+    public final class Launch {
+
+        private final String verifier;
+        private final String cookies;
+        private HttpResponse<String> page;
+
+        private Launch(String verifier, String cookies, HttpResponse<String> page) {
+            this.verifier = verifier;
+            this.cookies = cookies;
+            this.page = page;
         }
-        return KeycloakTestServer.post(
-                keycloak.tokenEndpoint(),
-                Map.of(
-                        "grant_type",
-                        "authorization_code",
-                        "code",
-                        code.group(1),
-                        "redirect_uri",
-                        DASHBOARD_REDIRECT,
-                        "client_id",
-                        "therapist-dashboard",
-                        "code_verifier",
-                        verifier));
+
+        /** Keycloak's latest answer. */
+        public HttpResponse<String> page() {
+            return page;
+        }
+
+        /** Submits the form of the current page with this id, as a browser would. */
+        public Launch submit(String formId, Map<String, String> fields) {
+            Matcher form = Pattern.compile("<form[^>]*id=\"" + formId + "\"[^>]*action=\"([^\"]+)\"")
+                    .matcher(page.body());
+            if (!form.find()) {
+                throw new IllegalStateException("No form " + formId + " (" + page.statusCode() + "): " + page.body());
+            }
+            page = KeycloakTestServer.send(
+                    HttpRequest.newBuilder(URI.create(form.group(1).replace("&amp;", "&")))
+                            .header("Cookie", cookies)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(KeycloakTestServer.form(fields))));
+            return this;
+        }
+
+        /** Exchanges the authorization code Keycloak redirected back with for the token response. */
+        public JsonNode tokenResponse() {
+            String location = page.headers()
+                    .firstValue("Location")
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No redirect back to the app (" + page.statusCode() + "): " + page.body()));
+            Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+            if (!location.startsWith(DASHBOARD_REDIRECT) || !code.find()) {
+                throw new IllegalStateException("No authorization code in " + location);
+            }
+            return KeycloakTestServer.post(
+                    keycloak.tokenEndpoint(),
+                    Map.of(
+                            "grant_type",
+                            "authorization_code",
+                            "code",
+                            code.group(1),
+                            "redirect_uri",
+                            DASHBOARD_REDIRECT,
+                            "client_id",
+                            "therapist-dashboard",
+                            "code_verifier",
+                            verifier));
+        }
     }
 
     /** An access token of a standalone launch. */
