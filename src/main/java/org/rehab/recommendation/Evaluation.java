@@ -7,8 +7,9 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.Recommendation;
 
 /**
- * The outcome of evaluating one patient: what the rules recommend now, each as a new, already active or (in a dry
- * run) proposed ServiceRequest, and the active recommendations whose evidence no longer holds.
+ * The outcome of evaluating one patient: what the rules recommend now, each as a new, already active, already
+ * accepted or declined, or (in a dry run) proposed ServiceRequest, and the active recommendations whose evidence no
+ * longer holds.
  */
 record Evaluation(
         String patientId,
@@ -22,12 +23,20 @@ record Evaluation(
     enum Status {
         CREATED("created"),
         ALREADY_ACTIVE("already-active"),
-        WOULD_CREATE("would-create");
+        WOULD_CREATE("would-create"),
+        /** A therapist accepted it (the proposal is completed) on the same evidence: not proposed again. */
+        ACCEPTED("accepted"),
+        /** A therapist declined it (the proposal is revoked) on the same evidence: not proposed again. */
+        DECLINED("declined");
 
         final String code;
 
         Status(String code) {
             this.code = code;
+        }
+
+        static Status decidedAs(ServiceRequest closed) {
+            return closed.getStatus() == ServiceRequest.ServiceRequestStatus.COMPLETED ? ACCEPTED : DECLINED;
         }
     }
 

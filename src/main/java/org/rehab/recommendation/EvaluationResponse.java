@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -36,6 +37,10 @@ final class EvaluationResponse {
             part.addPart()
                     .setName("explanation")
                     .setValue(new StringType(recommended.recommendation().explanation()));
+            if (recommended.status() == Evaluation.Status.ACCEPTED
+                    || recommended.status() == Evaluation.Status.DECLINED) {
+                part.addPart().setName("decision").setValue(new StringType(decision(recommended)));
+            }
             part.addPart().setName("serviceRequest").setResource(recommended.serviceRequest());
             if (recommended.provenance() != null) {
                 part.addPart().setName("provenance").setResource(recommended.provenance());
@@ -52,6 +57,15 @@ final class EvaluationResponse {
             part.addPart().setName("explanation").setValue(new StringType(NO_LONGER_SUPPORTED));
         }
         return parameters;
+    }
+
+    private static String decision(Evaluation.Recommended recommended) {
+        ServiceRequest closed = recommended.serviceRequest();
+        String when = closed.getMeta().hasLastUpdated()
+                ? " on " + new DateType(closed.getMeta().getLastUpdated()).getValueAsString()
+                : "";
+        return "A therapist " + recommended.status().code + " this recommendation" + when
+                + " on the same evidence. It is proposed again only when the evidence changes.";
     }
 
     private static String summary(Evaluation evaluation) {

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Evaluates a patient: reads their record in the tenant, builds the facts with the hospital's criteria, fires the
- * rules in force, and writes the recommendations the patient does not have yet. When several evaluations of one
+ * rules in force, and writes the recommendations the patient does not have yet, unless a therapist already accepted
+ * or declined the same recommendation on the same evidence ({@link ClosedRecommendations}). When several evaluations of one
  * patient race, the database lets one write each recommendation and the others read it back.
  *
  * <p>Facts are kept in memory by the revision of the patient's record ({@link RecordRevisions}), so that a patient
@@ -49,6 +51,7 @@ class PatientEvaluator {
     private final PatientRecordReader reader;
     private final RuleLibrary rules;
     private final ActiveRecommendations active;
+    private final ClosedRecommendations closed;
     private final RecordRevisions revisions;
     private final RecommendationWriter writer;
     private final RecommendationSettings settings;
@@ -59,6 +62,7 @@ class PatientEvaluator {
             PatientRecordReader reader,
             RuleLibrary rules,
             ActiveRecommendations active,
+            ClosedRecommendations closed,
             RecordRevisions revisions,
             RecommendationWriter writer,
             RecommendationSettings settings,
@@ -67,6 +71,7 @@ class PatientEvaluator {
         this.reader = reader;
         this.rules = rules;
         this.active = active;
+        this.closed = closed;
         this.revisions = revisions;
         this.writer = writer;
         this.settings = settings;
@@ -100,8 +105,17 @@ class PatientEvaluator {
         List<Recommendation> recommendations = ruleSet.fire(facts.all());
         Map<RecommendationType, String> activeNow = active.of(tenant, patient);
 
+        List<RecommendationType> notActive = recommendations.stream()
+                .map(Recommendation::type)
+                .filter(type -> !activeNow.containsKey(type))
+                .toList();
+        Map<RecommendationType, ServiceRequest> decided = new EnumMap<>(RecommendationType.class);
+        closed.latest(request, patient, notActive).forEach((type, closedRequest) -> recommendations.stream()
+                .filter(r -> r.type() == type && ClosedRecommendations.decidedOnSameEvidence(r, closedRequest))
+                .findFirst()
+                .ifPresent(r -> decided.put(type, closedRequest)));
         List<Recommendation> toWrite = recommendations.stream()
-                .filter(r -> !activeNow.containsKey(r.type()))
+                .filter(r -> notActive.contains(r.type()) && !decided.containsKey(r.type()))
                 .toList();
         Map<RecommendationType, RecommendationWriter.Written> written = dryRun || toWrite.isEmpty()
                 ? Map.of()
@@ -111,9 +125,13 @@ class PatientEvaluator {
         List<Evaluation.Recommended> recommended = new ArrayList<>();
         for (Recommendation recommendation : recommendations) {
             String activeId = activeNow.get(recommendation.type());
+            ServiceRequest decision = decided.get(recommendation.type());
             if (activeId != null) {
                 recommended.add(new Evaluation.Recommended(
                         recommendation, Evaluation.Status.ALREADY_ACTIVE, activeRequests.get(activeId), null));
+            } else if (decision != null) {
+                recommended.add(new Evaluation.Recommended(
+                        recommendation, Evaluation.Status.decidedAs(decision), decision, null));
             } else if (dryRun) {
                 recommended.add(new Evaluation.Recommended(
                         recommendation,

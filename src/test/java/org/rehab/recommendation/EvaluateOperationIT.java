@@ -240,18 +240,51 @@ class EvaluateOperationIT extends FhirServerIT {
     }
 
     @Test
-    void recommendationClosedByATherapistIsMadeAgainWhileTheEvidenceHolds() {
-        String tenant = createTenant("again");
+    void recommendationDeclinedByATherapistIsNotProposedAgainOnTheSameEvidence() {
+        String tenant = createTenant("declined");
         String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(3));
         ServiceRequest first =
                 view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
-        ServiceRequest stored = client(tenant)
-                .read()
-                .resource(ServiceRequest.class)
-                .withId(first.getIdElement().getIdPart())
+        close(tenant, first, ServiceRequest.ServiceRequestStatus.REVOKED);
+        double createdBefore = createdCount();
+
+        EvaluationView evaluation = view(evaluate(tenant, patient, false));
+        EvaluationView dryRun = view(evaluate(tenant, patient, true));
+
+        assertThat(evaluation.statuses()).containsExactly("declined");
+        assertThat(dryRun.statuses()).containsExactly("declined");
+        assertThat(ids(evaluation)).containsExactly(first.getIdElement().getIdPart());
+        assertThat(evaluation.summary()).contains("Weight Management Program (declined)");
+        assertThat(createdCount()).isEqualTo(createdBefore);
+        assertThat(search(tenant, "ServiceRequest?patient=" + patient + "&status=active"))
+                .isEmpty();
+    }
+
+    @Test
+    void recommendationAcceptedByATherapistIsNotProposedAgainOnTheSameEvidence() {
+        String tenant = createTenant("accepted");
+        String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(3));
+        ServiceRequest first =
+                view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
+        close(tenant, first, ServiceRequest.ServiceRequestStatus.COMPLETED);
+
+        EvaluationView evaluation = view(evaluate(tenant, patient, false));
+
+        assertThat(evaluation.statuses()).containsExactly("accepted");
+        assertThat(search(tenant, "ServiceRequest?patient=" + patient)).hasSize(1);
+    }
+
+    @Test
+    void declinedRecommendationIsProposedAgainWhenNewEvidenceArrives() {
+        String tenant = createTenant("newevidence");
+        String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(30));
+        ServiceRequest first =
+                view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
+        close(tenant, first, ServiceRequest.ServiceRequestStatus.REVOKED);
+        client(tenant)
+                .create()
+                .resource(bmi(patient, "34.5", LocalDate.now().minusDays(1)))
                 .execute();
-        stored.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
-        client(tenant).update().resource(stored).execute();
 
         EvaluationView evaluation = view(evaluate(tenant, patient, false));
 
@@ -259,6 +292,16 @@ class EvaluateOperationIT extends FhirServerIT {
         assertThat(ids(evaluation)).doesNotContain(first.getIdElement().getIdPart());
         assertThat(search(tenant, "ServiceRequest?patient=" + patient + "&status=active"))
                 .hasSize(1);
+    }
+
+    private void close(String tenant, ServiceRequest recommendation, ServiceRequest.ServiceRequestStatus status) {
+        ServiceRequest stored = client(tenant)
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(recommendation.getIdElement().getIdPart())
+                .execute();
+        stored.setStatus(status);
+        client(tenant).update().resource(stored).execute();
     }
 
     @Test
