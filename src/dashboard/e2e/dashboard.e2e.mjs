@@ -96,7 +96,57 @@ async function therapistOfNorth() {
     "the reason is not shown");
   await page.screenshot({ path: `${shots}/4-declined.png`, fullPage: true });
   console.log("ok - decline");
+
+  step = "accepting Post-Op Rehabilitation Plan makes a plan and completes the proposal";
+  const postOp = "article.recommendation[data-recommendation='Post-Op Rehabilitation Plan']";
+  await page.locator(postOp).first().getByRole("button", { name: "Accept" }).click();
+  await page.waitForSelector(`${postOp} .state.completed`);
+  const states = await page.locator(`${postOp} .state`).allTextContents();
+  expect(states.includes("plan · active"), `no active plan: ${states}`);
+  expect(states.includes("proposal · completed"), `the proposal is not completed: ${states}`);
+  await page.screenshot({ path: `${shots}/5-accepted.png`, fullPage: true });
+  console.log("ok - accept");
+
+  step = "re-evaluating respects the therapist's decisions";
+  await page.getByRole("button", { name: "Re-evaluate now" }).click();
+  await page.waitForSelector("#evaluation .result");
+  const result = await page.textContent("#evaluation .result");
+  expect(result.includes("Physical Therapy (declined)") && result.includes("Post-Op Rehabilitation Plan (accepted)"),
+    `unexpected evaluation: ${result}`);
+  console.log("ok - decisions stand");
+
+  step = "an expired access token is renewed while the sign-in session lasts";
+  const expired = await editSmartState(page, (state) => { state.expiresAt = 0; });
+  await page.reload();
+  await page.waitForSelector("table.worklist tbody tr[data-patient]");
+  const renewed = await editSmartState(page, () => {});
+  expect(renewed.tokenResponse.access_token !== expired.tokenResponse.access_token, "the token was not renewed");
+  console.log("ok - token renewed");
+
+  step = "an ended session goes back to sign-in";
+  await editSmartState(page, (state) => {
+    state.expiresAt = 0;
+    state.tokenResponse.refresh_token = "ended";
+  });
+  await page.reload();
+  await page.waitForSelector("text=Your session has ended");
+  expect(await page.getByRole("button", { name: "Sign in as a therapist" }).isVisible(), "no way to sign in again");
+  await page.screenshot({ path: `${shots}/6-session-ended.png`, fullPage: true });
+  console.log("ok - session ended");
   await page.close();
+}
+
+// SMART's client keeps its state (tokens, expiry) in sessionStorage under the key named by SMART_KEY.
+async function editSmartState(page, edit) {
+  const state = await page.evaluate(() => {
+    const key = JSON.parse(sessionStorage.getItem("SMART_KEY"));
+    return JSON.parse(sessionStorage.getItem(key));
+  });
+  edit(state);
+  await page.evaluate((changed) => {
+    sessionStorage.setItem(JSON.parse(sessionStorage.getItem("SMART_KEY")), JSON.stringify(changed));
+  }, state);
+  return state;
 }
 
 async function patient108() {
@@ -109,7 +159,7 @@ async function patient108() {
   expect(mine.includes("Post-Op Rehabilitation Plan"), "their active recommendation is missing");
   expect(!mine.includes("Physical Therapy"), "the declined recommendation is still shown");
   expect(!mine.includes("Weight Management"), "another patient's recommendation is shown");
-  await page.screenshot({ path: `${shots}/5-patient-home-phone.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/7-patient-home-phone.png`, fullPage: true });
   console.log("ok - patient view");
   await context.close();
 }

@@ -10,14 +10,16 @@ const CLIENT_ID = "therapist-dashboard";
 const FHIR_BASE = `${location.origin}/fhir`;
 const REDIRECT = `${location.origin}/dashboard/`;
 const SCOPES = {
-  therapist: "openid fhirUser user/*.cruds offline_access",
-  patient: "openid fhirUser launch/patient patient/*.rs",
+  therapist: "openid fhirUser user/*.cruds online_access",
+  patient: "openid fhirUser launch/patient patient/*.rs online_access",
 };
 const PLAIN_WORDS = {
   "91251008": "Physical therapy: sessions with a physiotherapist to ease your pain and keep you moving.",
   "718361005": "A weight management programme: support with food and activity to reach a healthier weight.",
   "52052004": "A rehabilitation plan after your operation, to help you recover your strength safely.",
 };
+
+FHIR.oauth2.settings.refreshTokenWithClientId = true; // Keycloak wants the public client's id on refresh
 
 const main = document.getElementById("main");
 const status = document.getElementById("status");
@@ -32,7 +34,7 @@ async function start() {
   }
   if (params.has("code") || sessionStorage.getItem("SMART_KEY")) {
     const client = await FHIR.oauth2.ready();
-    session = openSession(client.state.tokenResponse);
+    session = openSession(client);
     document.getElementById("user").hidden = false;
     document.getElementById("user-name").textContent = session.claims.fhirUser ?? session.claims.hospital ?? "";
     return session.role === "patient" ? showPatientHome() : showWorklist();
@@ -40,11 +42,12 @@ async function start() {
   showSignIn();
 }
 
-function openSession(tokenResponse) {
+function openSession(client) {
+  const tokenResponse = client.state.tokenResponse;
   const claims = JSON.parse(atob(tokenResponse.access_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
   const roles = claims.realm_access?.roles ?? [];
   const role = roles.includes("patient") && !roles.includes("therapist") ? "patient" : "therapist";
-  const fhir = api(`${FHIR_BASE}/${claims.hospital}`, tokenResponse.access_token, onSessionEnded);
+  const fhir = api(`${FHIR_BASE}/${claims.hospital}`, client, onSessionEnded);
   return { fhir, claims, role, patient: tokenResponse.patient ?? claims.patient };
 }
 

@@ -41,8 +41,10 @@ class SmartDiscoveryIT extends SecuredServerIT {
                         "permission-v1",
                         "permission-patient",
                         "permission-user",
+                        "permission-online",
                         "sso-openid-connect");
-        assertThat(texts(document.get("scopes_supported"))).contains("launch/patient", "patient/*.rs", "fhirUser");
+        assertThat(texts(document.get("scopes_supported")))
+                .contains("launch/patient", "patient/*.rs", "fhirUser", "online_access");
         assertThat(texts(document.get("token_endpoint_auth_methods_supported"))).contains("private_key_jwt");
     }
 

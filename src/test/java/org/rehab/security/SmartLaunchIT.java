@@ -3,14 +3,17 @@ package org.rehab.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rehab.testsupport.KeycloakTestServer;
 import org.rehab.testsupport.SecuredServerIT;
 import org.rehab.testsupport.SmartTokens;
 
@@ -105,6 +108,28 @@ class SmartLaunchIT extends SecuredServerIT {
         assertThat(launch.page().headers().firstValue("Location").orElseThrow())
                 .startsWith(SmartTokens.DASHBOARD_REDIRECT)
                 .contains("error=access_denied");
+    }
+
+    @Test
+    void onlineAccessRefreshesOnlyWithinTheSignInSession() throws Exception {
+        JsonNode response = tokens.login("north-therapist", "openid fhirUser user/*.rs online_access");
+
+        assertThat(response.get("scope").asText()).contains("online_access");
+        String refreshToken = response.get("refresh_token").asText();
+        JsonNode refreshClaims = new ObjectMapper()
+                .readTree(Base64.getUrlDecoder().decode(refreshToken.split("\\.")[1]));
+        assertThat(refreshClaims.get("typ").asText()).isEqualTo("Refresh");
+
+        JsonNode refreshed = KeycloakTestServer.post(
+                keycloak.tokenEndpoint(),
+                Map.of(
+                        "grant_type", "refresh_token",
+                        "refresh_token", refreshToken,
+                        "client_id", "therapist-dashboard"));
+
+        String token = refreshed.get("access_token").asText();
+        assertThat(token).isNotEqualTo(response.get("access_token").asText());
+        assertThat(get("/fhir/north/Patient/108", token).statusCode()).isEqualTo(200);
     }
 
     @Test
