@@ -1,16 +1,18 @@
 package org.rehab.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
@@ -18,33 +20,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores AuditEvents in the tenant of the hospital whose data was accessed (or attempted), off the request thread
- * so that auditing a read does not slow it down. The tenant is the last segment of the event's observer, the FHIR
- * base the request went to ({@code …/fhir/north}). Events still queued when the server stops are written before
- * it does.
+ * Stores AuditEvents in the tenant of the hospital whose data was accessed (or attempted); the tenant is the last
+ * segment of the event's observer, the FHIR base the request went to ({@code …/fhir/north}). Each event is first
+ * written to the {@link AuditJournal} on the request thread (one insert, inside the request's own transaction when
+ * it writes), so the audit of an answered request survives a crash of the server. A writer thread then stores
+ * journaled events as AuditEvent resources in batches, each under the id it was journaled with, so that storing one
+ * again after a crash rewrites the same resource and never makes a second. While the database is out of reach, events wait in memory and are journaled when it is
+ * back; an event the store refuses is parked in the journal for a person, never dropped.
  */
 @Component
 public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+    private static final int BATCH = 200;
+    private static final Duration CLAIM = Duration.ofSeconds(60);
 
+    private record Unjournaled(String eventId, String tenant, String event, Instant recordedAt) {}
+
+    private final AuditJournal journal;
     private final IFhirSystemDao<Bundle, Meta> systemDao;
-    private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>(100_000);
+    private final FhirContext fhirContext;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final BlockingQueue<Unjournaled> unjournaled = new LinkedBlockingQueue<>(100_000);
     private volatile Thread writer;
 
-    private final DaoRegistry daos;
-
-    AuditTrail(IFhirSystemDao<Bundle, Meta> systemDao, DaoRegistry daos) {
+    AuditTrail(
+            AuditJournal journal,
+            IFhirSystemDao<Bundle, Meta> systemDao,
+            FhirContext fhirContext,
+            PlatformTransactionManager transactions,
+            Clock clock) {
+        this.journal = journal;
         this.systemDao = systemDao;
-        this.daos = daos;
+        this.fhirContext = fhirContext;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
     }
 
     @Override
     public void recordAuditEvent(AuditEvent auditEvent) {
-        if (!queue.offer(auditEvent)) {
-            log.error("The audit queue is full: an AuditEvent was dropped");
+        String tenant = tenantOf(auditEvent);
+        if (tenant == null) {
+            return;
+        }
+        String eventId = UUID.randomUUID().toString();
+        auditEvent.setId(eventId);
+        String event = fhirContext.newJsonParser().encodeResourceToString(auditEvent);
+        Instant now = clock.instant();
+        try {
+            journal.append(eventId, tenant, event, now);
+        } catch (RuntimeException databaseOutOfReach) {
+            if (!unjournaled.offer(new Unjournaled(eventId, tenant, event, now))) {
+                log.error("The audit trail cannot reach the database and its memory queue is full:"
+                        + " an AuditEvent was dropped");
+            }
         }
     }
 
@@ -77,7 +111,11 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        drain();
+        try {
+            journalWaitingEvents();
+        } catch (RuntimeException e) {
+            log.error("{} AuditEvents could not be journaled before the server stopped", unjournaled.size());
+        }
     }
 
     @Override
@@ -85,10 +123,10 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
         return writer != null;
     }
 
-    /** Waits until every event recorded so far is stored (for tests and for an orderly stop). */
+    /** Waits until every event recorded so far is stored (for tests and operators). */
     public void flush() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!queue.isEmpty() && System.nanoTime() < deadline) {
+        while ((!unjournaled.isEmpty() || journal.waiting() > 0) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -96,69 +134,89 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
                 return;
             }
         }
-        synchronized (this) {
-            // The writer stores a taken event before it takes the next one under this lock.
-        }
     }
 
     private void writeUntilStopped() {
         while (writer != null) {
             try {
-                AuditEvent first = queue.poll(500, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    synchronized (this) {
-                        List<AuditEvent> batch = new ArrayList<>(List.of(first));
-                        queue.drainTo(batch, 500);
-                        store(batch);
-                    }
+                journalWaitingEvents();
+                if (storeBatch() == 0) {
+                    Thread.sleep(200);
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.error("An AuditEvent could not be stored", e);
-            }
-        }
-    }
-
-    private synchronized void drain() {
-        List<AuditEvent> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        store(rest);
-    }
-
-    /** One transaction per tenant for the events at hand. */
-    private void store(List<AuditEvent> events) {
-        Map<String, Bundle> byTenant = new LinkedHashMap<>();
-        for (AuditEvent event : events) {
-            String tenant = tenantOf(event);
-            if (tenant != null) {
-                byTenant.computeIfAbsent(tenant, t -> new Bundle().setType(Bundle.BundleType.TRANSACTION))
-                        .addEntry()
-                        .setResource(event)
-                        .getRequest()
-                        .setMethod(Bundle.HTTPVerb.POST)
-                        .setUrl("AuditEvent");
-            }
-        }
-        byTenant.forEach((tenant, bundle) -> {
-            SystemRequestDetails request = new SystemRequestDetails();
-            request.setTenantId(tenant);
-            try {
-                systemDao.transaction(request, bundle);
-            } catch (RuntimeException batchFailed) {
-                // One event the server cannot store must not cost the others: store them one by one.
-                for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-                    try {
-                        daos.getResourceDao(AuditEvent.class).create((AuditEvent) entry.getResource(), request);
-                    } catch (RuntimeException e) {
-                        log.atError()
-                                .addKeyValue("tenant", tenant)
-                                .log(
-                                        "An AuditEvent could not be stored: {}",
-                                        e.getClass().getSimpleName());
-                    }
+                log.warn(
+                        "The audit trail waits for the database: {}",
+                        e.getClass().getSimpleName());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    return;
                 }
             }
-        });
+        }
+    }
+
+    private void journalWaitingEvents() {
+        for (Unjournaled event = unjournaled.peek(); event != null; event = unjournaled.peek()) {
+            journal.append(event.eventId(), event.tenant(), event.event(), event.recordedAt());
+            unjournaled.remove();
+        }
+    }
+
+    /** Stores a batch of journaled events; answers how many it handled (0: nothing was waiting). */
+    private int storeBatch() {
+        Instant now = clock.instant();
+        List<AuditJournal.Entry> claimed = transaction.execute(status -> journal.claim(BATCH, now, now.plus(CLAIM)));
+        if (claimed == null || claimed.isEmpty()) {
+            return 0;
+        }
+        claimed.stream()
+                .collect(Collectors.groupingBy(AuditJournal.Entry::tenant))
+                .forEach((tenant, entries) -> {
+                    try {
+                        // HAPI runs the FHIR transaction in a database transaction of its own. Should the server stop
+                        // before
+                        // the entries leave the journal, they are stored again later: under the same ids, the same
+                        // resources.
+                        store(tenant, entries);
+                        transaction.executeWithoutResult(status -> journal.remove(entries));
+                    } catch (RuntimeException batchFailed) {
+                        entries.forEach(this::storeAlone);
+                    }
+                });
+        return claimed.size();
+    }
+
+    /** After a batch failed: this event on its own, parked if the store refuses it. */
+    private void storeAlone(AuditJournal.Entry entry) {
+        try {
+            store(entry.tenant(), List.of(entry));
+        } catch (RuntimeException refused) {
+            transaction.executeWithoutResult(status -> journal.park(entry));
+            log.atError()
+                    .addKeyValue("tenant", entry.tenant())
+                    .addKeyValue("journalEntry", entry.id())
+                    .log(
+                            "An AuditEvent could not be stored and is parked in rehab_audit_journal: {}",
+                            refused.getClass().getSimpleName());
+            return;
+        }
+        transaction.executeWithoutResult(status -> journal.remove(List.of(entry)));
+    }
+
+    private void store(String tenant, List<AuditJournal.Entry> entries) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (AuditJournal.Entry entry : entries) {
+            bundle.addEntry()
+                    .setResource(fhirContext.newJsonParser().parseResource(AuditEvent.class, entry.event()))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.PUT)
+                    .setUrl("AuditEvent/" + entry.eventId());
+        }
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.setTenantId(tenant);
+        systemDao.transaction(request, bundle);
     }
 }
