@@ -46,7 +46,7 @@ record Caller(
     }
 
     private static Kind kind(Jwt token) {
-        Collection<?> roles = realmRoles(token);
+        List<String> roles = realmRoles(token);
         if (roles.contains("admin")) {
             return Kind.ADMIN;
         }
@@ -61,10 +61,11 @@ record Caller(
         return scope != null && scope.matches("(.*\\s)?system/\\S+.*") ? Kind.SYSTEM : Kind.NOBODY;
     }
 
-    private static Collection<?> realmRoles(Jwt token) {
+    /** The Keycloak realm roles the token carries ({@code realm_access.roles}). */
+    static List<String> realmRoles(Jwt token) {
         Object realmAccess = token.getClaims().get("realm_access");
         if (realmAccess instanceof Map<?, ?> map && map.get("roles") instanceof Collection<?> roles) {
-            return roles;
+            return roles.stream().map(String::valueOf).toList();
         }
         return List.of();
     }

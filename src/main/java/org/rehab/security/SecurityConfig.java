@@ -1,8 +1,10 @@
 package org.rehab.security;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.rehab.audit.AccessAudit;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +12,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -20,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
@@ -46,6 +51,9 @@ class SecurityConfig {
         "/fhir/metadata", "/fhir/*/metadata", "/fhir/*/.well-known/smart-configuration", "/actuator/health/**"
     };
 
+    /** Realm roles that may read the operations endpoints (metrics): a scraper's service account, administrators. */
+    private static final String[] OPERATIONS_ROLES = {"monitoring", "admin"};
+
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, SecuritySettings settings, AccessAudit audit)
             throws Exception {
@@ -67,9 +75,18 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers("/dashboard/**")
                         .permitAll()
+                        .requestMatchers("/actuator/**")
+                        .hasAnyRole(OPERATIONS_ROLES)
                         .anyRequest()
                         .authenticated())
-                .oauth2ResourceServer(server -> server.jwt(jwt -> {})
+                .exceptionHandling(exceptions ->
+                        exceptions.accessDeniedHandler((request, response, denied) -> FhirErrorResponses.write(
+                                response,
+                                HttpServletResponse.SC_FORBIDDEN,
+                                OperationOutcome.IssueType.FORBIDDEN,
+                                "This endpoint is for operations staff: it needs the realm role "
+                                        + String.join(" or ", OPERATIONS_ROLES) + ".")))
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(realmRoles()))
                         .authenticationEntryPoint(refusals)
                         .withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
                             @Override
@@ -79,6 +96,15 @@ class SecurityConfig {
                             }
                         }));
         return http.build();
+    }
+
+    /** A token's authorities are the caller's Keycloak realm roles ({@code ROLE_therapist}, …). */
+    private static JwtAuthenticationConverter realmRoles() {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(token -> Caller.realmRoles(token).stream()
+                .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role))
+                .toList());
+        return converter;
     }
 
     /** The dashboard loads only its own files and talks only to this server and Keycloak. */

@@ -153,15 +153,16 @@ public final class SmartTokens {
         return login(username, scope).get("access_token").asText();
     }
 
-    /** SMART backend services with a client secret. */
+    /** SMART backend services with a client secret; a blank scope asks for the client's default scopes only. */
     public String clientSecretToken(String clientId, String secret, String scope) {
-        return KeycloakTestServer.post(
-                        keycloak.tokenEndpoint(),
-                        Map.of(
-                                "grant_type", "client_credentials",
-                                "client_id", clientId,
-                                "client_secret", secret,
-                                "scope", scope))
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("client_id", clientId);
+        form.put("client_secret", secret);
+        if (!scope.isBlank()) {
+            form.put("scope", scope);
+        }
+        return KeycloakTestServer.post(keycloak.tokenEndpoint(), form)
                 .get("access_token")
                 .asText();
     }
