@@ -39,6 +39,7 @@ import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
 import org.rehab.web.RequestSizeLimitFilter;
+import org.rehab.web.UnsupportedContentTypeInterceptor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -138,6 +139,7 @@ class FhirServerConfig {
         server.registerInterceptor(new RequestMetricsInterceptor(meterRegistry, resourceTypes));
         server.registerInterceptor(new TenantOpenApiInterceptor(partitions));
         server.registerInterceptor(new UnknownTenantInterceptor(partitions));
+        server.registerInterceptor(new UnsupportedContentTypeInterceptor());
         if (securitySettings.enabled()) {
             server.registerInterceptor(new CapabilityStatementSecurityInterceptor(securitySettings));
             server.registerInterceptor(new PatientSearchNarrowingInterceptor());

@@ -66,10 +66,16 @@ class BadInputIT extends FhirServerIT {
     }
 
     @Test
-    void wrongContentTypeIs4xx() {
+    void wrongContentTypeIs415() {
         HttpResponse<String> response = post("/fhir/north/Patient", "text/plain", "{\"resourceType\":\"Patient\"}");
-        assertThat(response.statusCode()).isBetween(400, 499);
-        assertThat(response.body()).contains("OperationOutcome").contains("Content-Type");
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.body()).contains("OperationOutcome").contains("Content-Type text/plain");
+    }
+
+    @Test
+    void binaryIsAcceptedAsItsRawBytes() {
+        HttpResponse<String> response = post("/fhir/north/Binary", "image/png", "\u0089PNG not really");
+        assertThat(response.statusCode()).isEqualTo(201);
     }
 
     @Test
