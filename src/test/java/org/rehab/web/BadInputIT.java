@@ -73,6 +73,14 @@ class BadInputIT extends FhirServerIT {
     }
 
     @Test
+    void missingContentTypeIs400() {
+        HttpResponse<String> response = http(request("/fhir/north/Patient")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}")));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome").contains("Content-Type");
+    }
+
+    @Test
     void binaryIsAcceptedAsItsRawBytes() {
         HttpResponse<String> response = post("/fhir/north/Binary", "image/png", "\u0089PNG not really");
         assertThat(response.statusCode()).isEqualTo(201);
