@@ -27,6 +27,13 @@ class DashboardE2EIT extends SecuredServerIT {
         String dashboard = "http://localhost:" + port + "/dashboard/";
         DashboardClient.allowRedirectTo(keycloak, dashboard);
         Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
+        if (Files.isDirectory(screenshots)) {
+            try (var old = Files.list(screenshots)) {
+                for (Path file : old.toList()) {
+                    Files.delete(file); // a screen this run did not save must not pass for one
+                }
+            }
+        }
 
         ProcessBuilder node = new ProcessBuilder("node", "e2e/dashboard.e2e.mjs")
                 .directory(Path.of("src/dashboard").toFile())
@@ -40,7 +47,13 @@ class DashboardE2EIT extends SecuredServerIT {
         assertThat(output).contains("ok - all scenarios").doesNotContain("not ok");
         assertThat(process.exitValue()).as(output).isZero();
         for (String screen : new String[] {
-            "1-worklist.png", "2-patient-108.png", "3-re-evaluated.png", "4-declined.png", "5-patient-home-phone.png"
+            "1-worklist.png",
+            "2-patient-108.png",
+            "3-re-evaluated.png",
+            "4-declined.png",
+            "5-accepted.png",
+            "6-session-ended.png",
+            "7-patient-home-phone.png"
         }) {
             assertThat(size(screenshots.resolve(screen))).as(screen).isGreaterThan(5_000);
         }
