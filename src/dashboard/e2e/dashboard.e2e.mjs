@@ -104,6 +104,7 @@ async function therapistOfNorth() {
   const states = await page.locator(`${postOp} .state`).allTextContents();
   expect(states.includes("plan · active"), `no active plan: ${states}`);
   expect(states.includes("proposal · completed"), `the proposal is not completed: ${states}`);
+  expect((await page.textContent("main")).includes("Plans in progress (1)"), "the plan is not shown in progress");
   await page.screenshot({ path: `${shots}/5-accepted.png`, fullPage: true });
   console.log("ok - accept");
 

@@ -171,7 +171,8 @@ async function showPatient(id) {
   }
   const serviceRequests = entries(requests).filter((r) => r.resourceType === "ServiceRequest");
   const active = serviceRequests.filter((r) => r.status === "active" && r.intent === "proposal");
-  const past = serviceRequests.filter((r) => !(r.status === "active" && r.intent === "proposal"));
+  const plans = serviceRequests.filter((r) => r.status === "active" && r.intent !== "proposal");
+  const past = serviceRequests.filter((r) => r.status !== "active");
 
   const card = (request) => recommendationCard(request, provenance.get(`ServiceRequest/${request.id}`),
     alerts.get(`ServiceRequest/${request.id}`) ?? [], id);
@@ -201,7 +202,9 @@ async function showPatient(id) {
             : el("p", {}, "No surgery recorded."))),
       el("h3", {}, `Active recommendations (${active.length})`),
       active.length ? el("div", { class: "cards" }, ...active.map(card)) : el("p", {}, "None."),
-      el("h3", {}, "Past recommendations and plans"),
+      plans.length ? el("h3", {}, `Plans in progress (${plans.length})`) : null,
+      plans.length ? el("div", { class: "cards" }, ...plans.map(card)) : null,
+      el("h3", {}, "Past recommendations"),
       past.length ? el("div", { class: "cards" }, ...past.map(card)) : el("p", {}, "None.")));
   say("");
 }
