@@ -40,10 +40,7 @@ class AlertDeliveryIT extends FhirServerIT {
     void hospitalWithAnInterfaceEngine() throws IOException {
         engine = MllpTestPeer.start();
         tenant = createTenant("hl7");
-        client(tenant)
-                .update()
-                .resource(endpoint("engine", engine.port(), null))
-                .execute();
+        client(tenant).update().resource(engine.endpoint("engine")).execute();
         loadDemoData(tenant);
     }
 
@@ -173,8 +170,8 @@ class AlertDeliveryIT extends FhirServerIT {
                         .orElseThrow()
                         .getResource())
                 .toList();
-        close(created.get(0), ServiceRequest.ServiceRequestStatus.REVOKED);
-        close(created.get(1), ServiceRequest.ServiceRequestStatus.COMPLETED);
+        close(tenant, created.get(0), ServiceRequest.ServiceRequestStatus.REVOKED);
+        close(tenant, created.get(1), ServiceRequest.ServiceRequestStatus.COMPLETED);
 
         engine.comeBack();
 
@@ -223,10 +220,10 @@ class AlertDeliveryIT extends FhirServerIT {
         engineEndpoint.setStatus(Endpoint.EndpointStatus.OFF);
         client(tenant).update().resource(engineEndpoint).execute();
         try (MllpTestPeer older = MllpTestPeer.start()) {
-            client(tenant)
-                    .update()
-                    .resource(endpoint("older-engine", older.port(), "ORM"))
-                    .execute();
+            Endpoint asksForOrm = older.endpoint("older-engine");
+            asksForOrm.setPayloadType(List.of(
+                    new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v2-0076", "ORM", null))));
+            client(tenant).update().resource(asksForOrm).execute();
 
             evaluate(tenant, "105", false);
 
@@ -238,16 +235,6 @@ class AlertDeliveryIT extends FhirServerIT {
                     .isEqualTo("ORM^O01");
             assertThat(engine.received()).isEmpty();
         }
-    }
-
-    private void close(ServiceRequest request, ServiceRequest.ServiceRequestStatus status) {
-        ServiceRequest stored = client(tenant)
-                .read()
-                .resource(ServiceRequest.class)
-                .withId(request.getIdElement().getIdPart())
-                .execute();
-        stored.setStatus(status);
-        client(tenant).update().resource(stored).execute();
     }
 
     private List<Communication> communications() {
@@ -274,21 +261,5 @@ class AlertDeliveryIT extends FhirServerIT {
         } catch (Exception e) {
             throw new AssertionError("Not a valid HL7 v2 message: " + received.message(), e);
         }
-    }
-
-    private static Endpoint endpoint(String id, int port, String messageType) {
-        Endpoint endpoint = new Endpoint();
-        endpoint.setId(id);
-        endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
-        endpoint.setName("ENGINE");
-        endpoint.setConnectionType(
-                new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7v2-mllp", null));
-        endpoint.addPayloadType(
-                messageType == null
-                        ? new CodeableConcept().setText("HL7 v2 orders")
-                        : new CodeableConcept(
-                                new Coding("http://terminology.hl7.org/CodeSystem/v2-0076", messageType, null)));
-        endpoint.setAddress("mllp://127.0.0.1:" + port);
-        return endpoint;
     }
 }

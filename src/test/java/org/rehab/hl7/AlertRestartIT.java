@@ -13,10 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
 import org.rehab.RehabServerApplication;
@@ -39,7 +36,7 @@ class AlertRestartIT {
             engine.goDown();
             try (ConfigurableApplicationContext server = start(database)) {
                 IGenericClient north = client(server);
-                north.update().resource(endpoint(engine.port())).execute();
+                north.update().resource(engine.endpoint("engine")).execute();
                 north.transaction()
                         .withBundle(LoadDemoData.withDates(
                                 Files.readString(Path.of("src/demo/demo-patients.json")),
@@ -89,17 +86,6 @@ class AlertRestartIT {
         return client.search().forResource(Communication.class).returnBundle(Bundle.class).execute().getEntry().stream()
                 .map(e -> (Communication) e.getResource())
                 .toList();
-    }
-
-    private static Endpoint endpoint(int port) {
-        Endpoint endpoint = new Endpoint();
-        endpoint.setId("engine");
-        endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
-        endpoint.setConnectionType(
-                new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7v2-mllp", null));
-        endpoint.addPayloadType(new CodeableConcept().setText("HL7 v2 orders"));
-        endpoint.setAddress("mllp://127.0.0.1:" + port);
-        return endpoint;
     }
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {

@@ -294,16 +294,6 @@ class EvaluateOperationIT extends FhirServerIT {
                 .hasSize(1);
     }
 
-    private void close(String tenant, ServiceRequest recommendation, ServiceRequest.ServiceRequestStatus status) {
-        ServiceRequest stored = client(tenant)
-                .read()
-                .resource(ServiceRequest.class)
-                .withId(recommendation.getIdElement().getIdPart())
-                .execute();
-        stored.setStatus(status);
-        client(tenant).update().resource(stored).execute();
-    }
-
     @Test
     void secondActiveRecommendationOfAKindIsRefusedWhoeverWritesIt() {
         String tenant = createTenant("twice");

@@ -16,7 +16,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateType;
-import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -126,14 +125,7 @@ class TwoInstancesIT extends FhirServerIT {
     void alertsDeliveredByTwoInstancesAreAcceptedOnceEach() throws Exception {
         String tenant = createTenant("alerts");
         try (MllpTestPeer engine = MllpTestPeer.start()) {
-            Endpoint endpoint = new Endpoint();
-            endpoint.setId("engine");
-            endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
-            endpoint.setConnectionType(
-                    new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7v2-mllp", null));
-            endpoint.addPayloadType(new CodeableConcept().setText("HL7 v2 orders"));
-            endpoint.setAddress("mllp://127.0.0.1:" + engine.port());
-            client(tenant).update().resource(endpoint).execute();
+            client(tenant).update().resource(engine.endpoint("engine")).execute();
             engine.goDown();
             List<String> patients = new ArrayList<>();
             for (int i = 0; i < 12; i++) {

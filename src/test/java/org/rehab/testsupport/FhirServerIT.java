@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.demo.LoadDemoData;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -110,6 +111,17 @@ public abstract class FhirServerIT {
     }
 
     /** Waits up to 30 s for a condition that the server brings about in the background. */
+    /** A therapist's decision on a recommendation: the ServiceRequest as stored, with this status. */
+    protected void close(String tenant, ServiceRequest recommendation, ServiceRequest.ServiceRequestStatus status) {
+        ServiceRequest stored = client(tenant)
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(recommendation.getIdElement().getIdPart())
+                .execute();
+        stored.setStatus(status);
+        client(tenant).update().resource(stored).execute();
+    }
+
     protected static void eventually(String what, BooleanSupplier condition) {
         Instant deadline = Instant.now().plusSeconds(30);
         while (!condition.getAsBoolean()) {

@@ -190,7 +190,7 @@ public final class KeycloakTestServer {
     }
 
     /** One HTTP exchange; redirects are not followed. */
-    static HttpResponse<String> send(HttpRequest.Builder request) {
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -17,6 +17,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Endpoint;
 
 /**
  * An interface engine for tests: an MLLP listener on 127.0.0.1 whose answers the test scripts (an ACK code, a
@@ -63,6 +66,19 @@ public final class MllpTestPeer implements AutoCloseable {
         peer.listen(Integer.parseInt(args[0]));
         System.out.println("MLLP peer listening on 127.0.0.1:" + peer.port());
         Thread.currentThread().join();
+    }
+
+    /** This peer as a hospital's interface engine: an active {@code hl7v2-mllp} Endpoint with this id. */
+    public Endpoint endpoint(String id) {
+        Endpoint endpoint = new Endpoint();
+        endpoint.setId(id);
+        endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
+        endpoint.setName("ENGINE");
+        endpoint.setConnectionType(
+                new Coding("http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "hl7v2-mllp", null));
+        endpoint.addPayloadType(new CodeableConcept().setText("HL7 v2 orders"));
+        endpoint.setAddress("mllp://127.0.0.1:" + port());
+        return endpoint;
     }
 
     public int port() {

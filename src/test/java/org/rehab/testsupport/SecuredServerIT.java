@@ -3,7 +3,6 @@ package org.rehab.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,7 +32,6 @@ public abstract class SecuredServerIT {
     public static final String SOUTH_EHR_SECRET = "south-ehr-demo-secret";
     public static final Path NORTH_EHR_KEY = Path.of("src/test/resources/keycloak/north-ehr-private-key.pem");
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static boolean loaded;
 
     @LocalServerPort
@@ -121,14 +119,7 @@ public abstract class SecuredServerIT {
     }
 
     protected HttpResponse<String> exchange(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return KeycloakTestServer.send(request);
     }
 
     protected HttpRequest.Builder request(String path) {
