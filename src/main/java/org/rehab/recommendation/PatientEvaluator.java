@@ -109,11 +109,14 @@ class PatientEvaluator {
                 .map(Recommendation::type)
                 .filter(type -> !activeNow.containsKey(type))
                 .toList();
+        Map<RecommendationType, ServiceRequest> lastClosed = closed.latest(request, patient, notActive);
         Map<RecommendationType, ServiceRequest> decided = new EnumMap<>(RecommendationType.class);
-        closed.latest(request, patient, notActive).forEach((type, closedRequest) -> recommendations.stream()
-                .filter(r -> r.type() == type && ClosedRecommendations.decidedOnSameEvidence(r, closedRequest))
-                .findFirst()
-                .ifPresent(r -> decided.put(type, closedRequest)));
+        for (Recommendation recommendation : recommendations) {
+            ServiceRequest closedRequest = lastClosed.get(recommendation.type());
+            if (closedRequest != null && ClosedRecommendations.decidedOnSameEvidence(recommendation, closedRequest)) {
+                decided.put(recommendation.type(), closedRequest);
+            }
+        }
         List<Recommendation> toWrite = recommendations.stream()
                 .filter(r -> notActive.contains(r.type()) && !decided.containsKey(r.type()))
                 .toList();
