@@ -55,7 +55,7 @@ function action(context) {
     try {
         found = PATIENT_ID.test(picked) && fhirGet("/Patient/" + picked).statusCode() === 200;
     } catch (e) {
-        LOG.warn("Patient picker: the FHIR server is out of reach: " + e);
+        LOG.warn("Patient picker: the FHIR server is out of reach: " + failure(e));
         showPicker(context, "", UNAVAILABLE);
         return;
     }
@@ -86,7 +86,7 @@ function showPicker(context, name, error) {
                 error = error || UNAVAILABLE;
             }
         } catch (e) {
-            LOG.warn("Patient picker: the FHIR server is out of reach: " + e);
+            LOG.warn("Patient picker: the FHIR server is out of reach: " + failure(e));
             error = error || UNAVAILABLE;
         }
     }
@@ -171,6 +171,11 @@ function summary(patient) {
     row.put("name", shown || "(no name recorded)");
     row.put("birthDate", patient.birthDate || "");
     return row;
+}
+
+/* What went wrong, without the message: a URL in it could carry the name a therapist searched for. */
+function failure(e) {
+    return e.getClass ? e.getClass().getSimpleName() : String(e.name);
 }
 
 function searchText(value) {
