@@ -1,10 +1,13 @@
 package org.rehab.testsupport;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -32,6 +35,9 @@ public abstract class SecuredServerIT {
     public static final String SOUTH_EHR_SECRET = "south-ehr-demo-secret";
     public static final Path NORTH_EHR_KEY = Path.of("src/test/resources/keycloak/north-ehr-private-key.pem");
 
+    /** The PostgreSQL database of the secured server. */
+    public static final String SECURED_DATABASE = "rehab_secured";
+
     private static boolean loaded;
 
     @LocalServerPort
@@ -44,16 +50,34 @@ public abstract class SecuredServerIT {
     public static class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            TestPropertyValues.of(
+            TestPropertyValues.of(database())
+                    .and(
                             "server.port=" + KeycloakTestServer.get().fhirServerPort(),
-                            "spring.datasource.url=" + TestPostgres.createDatabase("rehab_secured"),
-                            "spring.datasource.username=" + TestPostgres.USER,
-                            "spring.datasource.password=" + TestPostgres.PASSWORD,
+                            // A database out of reach is noticed within seconds (the default waits 30 s).
+                            "spring.datasource.dbcp2.max-wait=2s",
                             "rehab.security.enabled=true",
                             "rehab.security.issuer=" + KeycloakTestServer.get().issuer(),
                             "rehab.security.clock-skew=0s",
                             "rehab.security.allowed-origins=https://app.north.example")
                     .applyTo(context);
+        }
+
+        /** Its own PostgreSQL database or, with {@code -Drehab.test.database=h2}, its own H2 file. */
+        private static String[] database() {
+            if (TestServerInitializer.onH2()) {
+                return new String[] {
+                    "spring.datasource.url=jdbc:h2:file:"
+                            + Path.of("target", "it-h2-secured", Long.toHexString(System.nanoTime()), "rehab")
+                                    .toAbsolutePath(),
+                    "spring.datasource.username=sa",
+                    "spring.datasource.password="
+                };
+            }
+            return new String[] {
+                "spring.datasource.url=" + TestPostgres.createDatabase(SECURED_DATABASE),
+                "spring.datasource.username=" + TestPostgres.USER,
+                "spring.datasource.password=" + TestPostgres.PASSWORD
+            };
         }
     }
 
@@ -124,6 +148,39 @@ public abstract class SecuredServerIT {
 
     protected HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+    }
+
+    /**
+     * A request written byte for byte on a plain socket, for what an HTTP client library refuses to send (a forged
+     * Host header, a malformed request line, an unknown method); answers the whole response as text.
+     */
+    protected String raw(String requestHead) {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(requestHead.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The status code of a response read by {@link #raw}. */
+    protected static int statusOf(String rawResponse) {
+        return Integer.parseInt(rawResponse.substring(9, 12));
+    }
+
+    /** A refusal as every client mistake must be answered: this status, an OperationOutcome saying why. */
+    protected static void assertRefused(HttpResponse<String> response, int status, String explanation) {
+        if (response.statusCode() != status
+                || !response.body().contains("\"resourceType\":\"OperationOutcome\"")
+                || !response.body().contains(explanation)) {
+            throw new AssertionError("Expected " + status + " with an OperationOutcome saying '" + explanation
+                    + "' but got " + response.statusCode() + " for "
+                    + response.request().method() + " "
+                    + response.request().uri() + ": " + response.body());
+        }
     }
 
     protected static HttpResponse<String> require(HttpResponse<String> response, int status) {
