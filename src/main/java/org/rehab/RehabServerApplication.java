@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The rehabilitation FHIR server: HAPI FHIR JPA (R4) inside Spring Boot. */
@@ -21,7 +22,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
             QuartzAutoConfiguration.class,
             ThymeleafAutoConfiguration.class,
             ElasticsearchClientAutoConfiguration.class,
-            ElasticsearchRestClientAutoConfiguration.class
+            ElasticsearchRestClientAutoConfiguration.class,
+            // Errors outside HAPI are answered as OperationOutcomes by web.ContainerErrorsConfig, not by an
+            // HTML or JSON error page that would quote the request path.
+            ErrorMvcAutoConfiguration.class
         })
 @ConfigurationPropertiesScan
 public class RehabServerApplication {

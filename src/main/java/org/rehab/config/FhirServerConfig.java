@@ -38,8 +38,11 @@ import org.rehab.security.SmartAuthorizationInterceptor;
 import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
+import org.rehab.web.IfMatchInterceptor;
+import org.rehab.web.InternalFailureInterceptor;
 import org.rehab.web.RequestSizeLimitFilter;
 import org.rehab.web.UnsupportedContentTypeInterceptor;
+import org.rehab.web.XmlPatchBodyInterceptor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -96,6 +99,7 @@ class FhirServerConfig {
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
             IPartitionLookupSvc partitions,
+            FhirServerSettings settings,
             ProfileValidatingInterceptor profileValidation,
             RecommendationLifecycleInterceptor recommendationLifecycle,
             RecordRevisionInterceptor recordRevisions,
@@ -122,6 +126,7 @@ class FhirServerConfig {
         server.setServerName("Rehab FHIR server");
         server.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");
         server.setTenantIdentificationStrategy(new UrlBaseTenantIdentificationStrategy());
+        server.setServerAddressStrategy(new PublicBaseAddress(settings.publicBaseUrl()));
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(partitionManagementProvider);
@@ -135,11 +140,14 @@ class FhirServerConfig {
         server.setPagingProvider(pagingProvider);
 
         // REST: in the order they see a request.
+        server.registerInterceptor(new InternalFailureInterceptor(settings.queryTimeout()));
         server.registerInterceptor(new RequestLogInterceptor(resourceTypes));
         server.registerInterceptor(new RequestMetricsInterceptor(meterRegistry, resourceTypes));
         server.registerInterceptor(new TenantOpenApiInterceptor(partitions));
         server.registerInterceptor(new UnknownTenantInterceptor(partitions));
         server.registerInterceptor(new UnsupportedContentTypeInterceptor());
+        server.registerInterceptor(new XmlPatchBodyInterceptor());
+        server.registerInterceptor(new IfMatchInterceptor());
         if (securitySettings.enabled()) {
             server.registerInterceptor(new CapabilityStatementSecurityInterceptor(securitySettings));
             server.registerInterceptor(new PatientSearchNarrowingInterceptor());

@@ -1,9 +1,14 @@
 package org.rehab.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
-/** Settings of the FHIR REST endpoint. */
+/**
+ * Settings of the FHIR REST endpoint: the largest request, the longest database statement, and the public base
+ * URL that links and locations are written under (never the client's Host header).
+ */
 @ConfigurationProperties("rehab.fhir")
-record FhirServerSettings(@DefaultValue("20MB") DataSize maxRequestSize) {}
+record FhirServerSettings(
+        @DefaultValue("20MB") DataSize maxRequestSize, @DefaultValue("60s") Duration queryTimeout, String publicBaseUrl) {}

@@ -1,14 +1,18 @@
 package org.rehab.security;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.rehab.audit.AccessAudit;
+import org.rehab.web.FhirErrorResponses;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -32,6 +36,8 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.DefaultCorsProcessor;
+import org.springframework.web.filter.CorsFilter;
 
 /**
  * Spring Security as an OAuth2 resource server for Keycloak's SMART tokens: every FHIR request needs a JWT signed by
@@ -59,7 +65,7 @@ class SecurityConfig {
             throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .cors(cors -> cors.configurationSource(corsConfiguration(settings)))
+                .addFilter(corsFilter(settings))
                 .headers(headers -> headers.frameOptions(frame -> frame.deny())
                         .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                                 PathPatternRequestMatcher.withDefaults().matcher("/dashboard/**"),
@@ -134,6 +140,29 @@ class SecurityConfig {
      * CORS as SMART apps expect: discovery and the capability statement to any origin, the API to the configured
      * origins (the dashboard is served by the server itself and needs none).
      */
+    private static CorsFilter corsFilter(SecuritySettings settings) {
+        CorsFilter filter = new CorsFilter(corsConfiguration(settings));
+        filter.setCorsProcessor(new CorsRefusals());
+        return filter;
+    }
+
+    /** A refused cross-origin request is answered, like every refusal, with an OperationOutcome. */
+    private static final class CorsRefusals extends DefaultCorsProcessor {
+        @Override
+        protected void rejectRequest(ServerHttpResponse response) throws IOException {
+            if (response instanceof ServletServerHttpResponse servlet) {
+                FhirErrorResponses.write(
+                        servlet.getServletResponse(),
+                        HttpServletResponse.SC_FORBIDDEN,
+                        OperationOutcome.IssueType.FORBIDDEN,
+                        "This origin may not call the API: its origin, method or headers are not among"
+                                + " rehab.security.allowed-origins and the methods and headers the API allows");
+                return;
+            }
+            super.rejectRequest(response);
+        }
+    }
+
     private static CorsConfigurationSource corsConfiguration(SecuritySettings settings) {
         CorsConfiguration open = new CorsConfiguration();
         open.addAllowedOriginPattern("*");

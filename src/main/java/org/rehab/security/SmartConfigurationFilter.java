@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.rehab.web.FhirErrorResponses;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
