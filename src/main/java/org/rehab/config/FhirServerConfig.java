@@ -21,6 +21,7 @@ import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import org.rehab.audit.AccessAudit;
+import org.rehab.conformance.DecimalRangeInterceptor;
 import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
@@ -40,7 +41,9 @@ import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
 import org.rehab.web.IfMatchInterceptor;
 import org.rehab.web.InternalFailureInterceptor;
+import org.rehab.web.JsonNumberRangeInterceptor;
 import org.rehab.web.RequestSizeLimitFilter;
+import org.rehab.web.SearchLimitsInterceptor;
 import org.rehab.web.UnsupportedContentTypeInterceptor;
 import org.rehab.web.XmlPatchBodyInterceptor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -116,6 +119,9 @@ class FhirServerConfig {
         Set<String> resourceTypes = fhirContext.getResourceTypes();
 
         // Storage: every read and write, from REST or from inside the server.
+        storageInterceptors.registerInterceptor(new DecimalRangeInterceptor(fhirContext));
+        storageInterceptors.registerInterceptor(
+                new SearchLimitsInterceptor(settings.maxSearchParameters(), settings.maxOrValues()));
         storageInterceptors.registerInterceptor(new TenantPartitionInterceptor(partitionSettings));
         storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
         storageInterceptors.registerInterceptor(profileValidation);
@@ -146,6 +152,7 @@ class FhirServerConfig {
         server.registerInterceptor(new TenantOpenApiInterceptor(partitions));
         server.registerInterceptor(new UnknownTenantInterceptor(partitions));
         server.registerInterceptor(new UnsupportedContentTypeInterceptor());
+        server.registerInterceptor(new JsonNumberRangeInterceptor());
         server.registerInterceptor(new XmlPatchBodyInterceptor());
         server.registerInterceptor(new IfMatchInterceptor());
         if (securitySettings.enabled()) {
