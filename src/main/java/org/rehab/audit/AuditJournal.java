@@ -54,10 +54,11 @@ class AuditJournal {
                 entries.stream().map(e -> new Object[] {e.id()}).toList());
     }
 
-    void release(List<Entry> entries) {
-        jdbc.batchUpdate(
-                "UPDATE rehab_audit_journal SET claimed_until = NULL WHERE id = ?",
-                entries.stream().map(e -> new Object[] {e.id()}).toList());
+    /** Keeps the newest {@code keep} parked entries and deletes the older ones. */
+    void trimParked(int keep) {
+        jdbc.update("DELETE FROM rehab_audit_journal WHERE parked AND id < (SELECT MIN(id) FROM (SELECT id FROM"
+                + " rehab_audit_journal WHERE parked ORDER BY id DESC FETCH FIRST " + keep + " ROWS ONLY) newest)"
+                + " AND (SELECT COUNT(*) FROM rehab_audit_journal WHERE parked) > " + keep);
     }
 
     void park(Entry entry) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
+import org.rehab.tenant.RegisteredTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,6 +39,8 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
     private static final int BATCH = 200;
     private static final Duration CLAIM = Duration.ofSeconds(60);
+    /** Parked events kept for a person to look at; beyond them the oldest go, so that the journal stays bounded. */
+    private static final int MAX_PARKED = 10_000;
 
     private record Unjournaled(String eventId, String tenant, String event, Instant recordedAt) {}
 
@@ -46,6 +49,7 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
     private final FhirContext fhirContext;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final RegisteredTenants tenants;
     private final BlockingQueue<Unjournaled> unjournaled = new LinkedBlockingQueue<>(100_000);
     private volatile Thread writer;
 
@@ -54,7 +58,9 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
             IFhirSystemDao<Bundle, Meta> systemDao,
             FhirContext fhirContext,
             PlatformTransactionManager transactions,
-            Clock clock) {
+            Clock clock,
+            RegisteredTenants tenants) {
+        this.tenants = tenants;
         this.journal = journal;
         this.systemDao = systemDao;
         this.fhirContext = fhirContext;
@@ -65,8 +71,8 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
     @Override
     public void recordAuditEvent(AuditEvent auditEvent) {
         String tenant = tenantOf(auditEvent);
-        if (tenant == null) {
-            return;
+        if (tenant == null || !tenants.exists(tenant)) {
+            return; // the request never reached a hospital: nothing of theirs to audit, nowhere to store it
         }
         String eventId = UUID.randomUUID().toString();
         auditEvent.setId(eventId);
@@ -194,7 +200,10 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
         try {
             store(entry.tenant(), List.of(entry));
         } catch (RuntimeException refused) {
-            transaction.executeWithoutResult(status -> journal.park(entry));
+            transaction.executeWithoutResult(status -> {
+                journal.park(entry);
+                journal.trimParked(MAX_PARKED);
+            });
             log.atError()
                     .addKeyValue("tenant", entry.tenant())
                     .addKeyValue("journalEntry", entry.id())

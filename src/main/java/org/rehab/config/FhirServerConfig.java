@@ -10,7 +10,6 @@ import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.partition.PartitionManagementProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
-import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
@@ -19,6 +18,7 @@ import ca.uhn.fhir.rest.server.tenant.UrlBaseTenantIdentificationStrategy;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Set;
 import org.rehab.audit.AccessAudit;
 import org.rehab.conformance.DecimalRangeInterceptor;
@@ -31,11 +31,16 @@ import org.rehab.recommendation.RecommendationLifecycleInterceptor;
 import org.rehab.recommendation.RecommendationProfileInterceptor;
 import org.rehab.recommendation.RecordRevisionInterceptor;
 import org.rehab.recommendation.RulesOperationProvider;
+import org.rehab.security.AdministeredResourcesInterceptor;
 import org.rehab.security.CapabilityStatementSecurityInterceptor;
+import org.rehab.security.CompartmentResultsInterceptor;
 import org.rehab.security.PatientSearchNarrowingInterceptor;
 import org.rehab.security.ScopeLettersInterceptor;
 import org.rehab.security.SecuritySettings;
 import org.rehab.security.SmartAuthorizationInterceptor;
+import org.rehab.tenant.FixedTenantNamesInterceptor;
+import org.rehab.tenant.RegisteredTenants;
+import org.rehab.tenant.TenantBoundPagingProvider;
 import org.rehab.tenant.TenantOpenApiInterceptor;
 import org.rehab.tenant.TenantPartitionInterceptor;
 import org.rehab.tenant.UnknownTenantInterceptor;
@@ -52,6 +57,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The FHIR REST server at {@code /fhir/{tenant}}: every provider and interceptor, in the order they act. Storage
@@ -89,6 +96,13 @@ class FhirServerConfig {
                 factory.addConnectorCustomizers(connector -> connector.setProperty("continueResponseTiming", "onRead"));
     }
 
+    /** HAPI's paging, with each search's pages bound to the tenant and caller that made the search. */
+    @Bean
+    @Primary
+    TenantBoundPagingProvider tenantBoundPagingProvider(JdbcTemplate jdbc, Clock clock) {
+        return new TenantBoundPagingProvider(jdbc, clock);
+    }
+
     @Bean
     RestfulServer restfulServer(
             FhirContext fhirContext,
@@ -100,8 +114,9 @@ class FhirServerConfig {
             JpaStorageSettings storageSettings,
             ISearchParamRegistry searchParamRegistry,
             IValidationSupport validationSupport,
-            DatabaseBackedPagingProvider pagingProvider,
+            TenantBoundPagingProvider pagingProvider,
             IPartitionLookupSvc partitions,
+            RegisteredTenants tenants,
             FhirServerSettings settings,
             ProfileValidatingInterceptor profileValidation,
             RecommendationLifecycleInterceptor recommendationLifecycle,
@@ -150,7 +165,7 @@ class FhirServerConfig {
         server.registerInterceptor(new RequestLogInterceptor(resourceTypes));
         server.registerInterceptor(new RequestMetricsInterceptor(meterRegistry, resourceTypes));
         server.registerInterceptor(new TenantOpenApiInterceptor(partitions));
-        server.registerInterceptor(new UnknownTenantInterceptor(partitions));
+        server.registerInterceptor(new UnknownTenantInterceptor(tenants));
         server.registerInterceptor(new UnsupportedContentTypeInterceptor());
         server.registerInterceptor(new JsonNumberRangeInterceptor());
         server.registerInterceptor(new XmlPatchBodyInterceptor());
@@ -159,8 +174,11 @@ class FhirServerConfig {
             server.registerInterceptor(new CapabilityStatementSecurityInterceptor(securitySettings));
             server.registerInterceptor(new PatientSearchNarrowingInterceptor());
             server.registerInterceptor(new ScopeLettersInterceptor());
+            server.registerInterceptor(new AdministeredResourcesInterceptor());
+            server.registerInterceptor(new CompartmentResultsInterceptor(fhirContext));
             server.registerInterceptor(new SmartAuthorizationInterceptor());
         }
+        server.registerInterceptor(new FixedTenantNamesInterceptor(fhirContext, partitions));
         server.registerInterceptor(auditCapture);
         server.registerInterceptor(accessAudit);
         server.registerInterceptor(new ResponseHighlighterInterceptor());

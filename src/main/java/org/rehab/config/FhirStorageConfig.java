@@ -58,6 +58,8 @@ class FhirStorageConfig {
         settings.setDatabasePartitionMode(true);
         settings.setDefaultPartitionId(0);
         settings.setIncludePartitionInSearchHashes(false);
+        // Conditional creates match within the hospital's own tenant: another's identifiers neither block nor show.
+        settings.setConditionalCreateDuplicateIdentifiersEnabled(true);
         settings.setAllowReferencesAcrossPartitions(PartitionSettings.CrossPartitionReferenceMode.NOT_ALLOWED);
         return settings;
     }

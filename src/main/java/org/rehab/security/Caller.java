@@ -23,6 +23,8 @@ record Caller(
         List<SmartScope> scopes) {
 
     enum Kind {
+        /** Operates the platform: registers hospitals' tenants; belongs to no hospital and reads no patient data. */
+        PLATFORM,
         ADMIN,
         THERAPIST,
         PATIENT,
@@ -47,6 +49,9 @@ record Caller(
 
     private static Kind kind(Jwt token) {
         List<String> roles = realmRoles(token);
+        if (roles.contains("platform-admin")) {
+            return Kind.PLATFORM;
+        }
         if (roles.contains("admin")) {
             return Kind.ADMIN;
         }
@@ -75,7 +80,7 @@ record Caller(
             case ADMIN, THERAPIST -> context != SmartScope.Context.SYSTEM;
             case PATIENT -> true; // confined to the patient's compartment whatever the prefix
             case SYSTEM -> context == SmartScope.Context.SYSTEM;
-            case NOBODY -> false;
+            case PLATFORM, NOBODY -> false;
         };
     }
 

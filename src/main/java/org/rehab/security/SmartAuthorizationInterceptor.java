@@ -22,8 +22,9 @@ import org.rehab.security.SmartScope.Permission;
  * Deny by default, with HAPI's rules: a caller reaches their own hospital's tenant only (any other answers 403,
  * whether or not what they asked for exists), within it what their SMART scopes grant (per interaction, and per
  * entry of a batch or transaction), confined to the patient's compartment for a patient or a {@code patient/}
- * scope. The shared catalog is readable by every caller; tenants and rules are managed by administrators; the
- * audit trail is read by a hospital's administrators only and written by the server alone.
+ * scope. The shared catalog is readable by every caller; tenants, shared definitions and rule reloads are managed
+ * by the platform's operators (who hold no hospital's data). The audit trail and alert endpoints are guarded by
+ * {@link AdministeredResourcesInterceptor}.
  */
 @Interceptor
 public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
@@ -68,7 +69,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .resourcesOfType(type)
                     .withAnyId()
                     .andThen();
-            if (caller.kind() == Caller.Kind.ADMIN) {
+            if (caller.kind() == Caller.Kind.PLATFORM) {
                 rules.allow("manage the shared definitions")
                         .write()
                         .resourcesOfType(type)
@@ -76,16 +77,28 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                         .andThen();
             }
         }
-        if (caller.kind() == Caller.Kind.ADMIN) {
+        if (caller.kind() == Caller.Kind.ADMIN || caller.kind() == Caller.Kind.PLATFORM) {
+            rules.allow("administrators read the rules in force")
+                    .operation()
+                    .named("$rules")
+                    .onServer()
+                    .andAllowAllResponses()
+                    .andThen();
+        }
+        if (caller.kind() == Caller.Kind.PLATFORM) {
+            rules.allow("the platform's audit trail")
+                    .read()
+                    .resourcesOfType("AuditEvent")
+                    .withAnyId()
+                    .andThen();
             for (String operation : List.of(
                     ProviderConstants.PARTITION_MANAGEMENT_CREATE_PARTITION,
                     ProviderConstants.PARTITION_MANAGEMENT_UPDATE_PARTITION,
                     ProviderConstants.PARTITION_MANAGEMENT_DELETE_PARTITION,
                     ProviderConstants.PARTITION_MANAGEMENT_READ_PARTITION,
                     ProviderConstants.PARTITION_MANAGEMENT_LIST_PARTITIONS,
-                    "$rules",
                     "$reload-rules")) {
-                rules.allow("administrators manage tenants and rules")
+                rules.allow("the platform's operators manage tenants and the rules every hospital shares")
                         .operation()
                         .named(operation)
                         .onServer()
@@ -93,29 +106,13 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                         .andThen();
             }
         }
-        return rules.denyAll("The DEFAULT tenant holds shared definitions: readable by every caller, managed by"
-                        + " administrators")
+        return rules.denyAll("The DEFAULT tenant holds what every hospital shares: its definitions are readable by"
+                        + " every caller; tenants, shared definitions and rule reloads are managed at platform level"
+                        + " (realm role platform-admin)")
                 .build();
     }
 
     private static List<IAuthRule> hospital(Caller caller, RuleBuilder rules) {
-        rules.deny("the audit trail is written by the server alone")
-                .write()
-                .resourcesOfType("AuditEvent")
-                .withAnyId()
-                .andThen()
-                .deny("the audit trail is written by the server alone")
-                .delete()
-                .resourcesOfType("AuditEvent")
-                .withAnyId()
-                .andThen();
-        if (caller.kind() != Caller.Kind.ADMIN) {
-            rules.deny("the audit trail is read by administrators only")
-                    .read()
-                    .resourcesOfType("AuditEvent")
-                    .withAnyId()
-                    .andThen();
-        }
         for (String type : CATALOG_TYPES) {
             rules.allow("read the recommendation catalog")
                     .read()
@@ -180,6 +177,17 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .named("$everything")
                     .onInstancesOfType(Patient.class)
                     .andRequireExplicitResponseAuthorization()
+                    .andThen();
+        }
+        boolean readsBeyondOnePatient = caller.effectiveScopes().stream()
+                .anyMatch(scope -> caller.compartmentOf(scope).isEmpty()
+                        && scope.permissions().contains(Permission.READ));
+        if (readsBeyondOnePatient) {
+            rules.allow("$meta of what the token may read")
+                    .operation()
+                    .named("$meta")
+                    .atAnyLevel()
+                    .andAllowAllResponses()
                     .andThen();
         }
         if (caller.kind() != Caller.Kind.PATIENT && caller.permits("Communication", Permission.UPDATE)) {

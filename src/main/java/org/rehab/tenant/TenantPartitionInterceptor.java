@@ -17,7 +17,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * Maps the hospital named in the URL ({@code /fhir/{tenant}/...}) to its HAPI partition for every read and
  * write. The DEFAULT partition holds only shared definitions: ActivityDefinitions there (the recommendation
  * catalog) are readable from every tenant, as HAPI already makes the conformance resources it never partitions
- * (StructureDefinition, ValueSet...). HAPI's "all partitions" pseudo-tenant is not reachable.
+ * (StructureDefinition, ValueSet...); the server also keeps there the audit trail of what was done at platform level
+ * (tenant management). HAPI's "all partitions" pseudo-tenant is not reachable.
  */
 @Interceptor
 public class TenantPartitionInterceptor {
@@ -53,7 +54,8 @@ public class TenantPartitionInterceptor {
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)
     public RequestPartitionId partitionForCreate(RequestDetails request, IBaseResource resource) {
         String type = resource.fhirType();
-        if (DEFAULT.equals(request.getTenantId()) && !DEFINITION_TYPES.contains(type)) {
+        boolean platformAudit = "AuditEvent".equals(type) && request instanceof SystemRequestDetails;
+        if (DEFAULT.equals(request.getTenantId()) && !DEFINITION_TYPES.contains(type) && !platformAudit) {
             throw new InvalidRequestException("The DEFAULT tenant holds shared definitions only: write " + type
                     + " to a hospital tenant, as in /fhir/{tenant}/" + type);
         }

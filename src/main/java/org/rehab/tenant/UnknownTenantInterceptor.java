@@ -3,33 +3,23 @@ package org.rehab.tenant;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 
 /** Answers 404 for any request to a tenant that no hospital is registered under, {@code metadata} included. */
 @Interceptor
 public class UnknownTenantInterceptor {
 
-    private final IPartitionLookupSvc partitions;
+    private final RegisteredTenants tenants;
 
-    public UnknownTenantInterceptor(IPartitionLookupSvc partitions) {
-        this.partitions = partitions;
+    public UnknownTenantInterceptor(RegisteredTenants tenants) {
+        this.tenants = tenants;
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void rejectUnknownTenant(RequestDetails request) {
         String tenant = request.getTenantId();
-        if (tenant == null || ProviderConstants.DEFAULT_PARTITION_NAME.equals(tenant)) {
-            return;
-        }
-        if (ProviderConstants.ALL_PARTITIONS_TENANT_NAME.equals(tenant)) {
-            throw unknownTenant(tenant);
-        }
-        try {
-            partitions.getPartitionByName(tenant);
-        } catch (ResourceNotFoundException e) {
+        if (tenant != null && !tenants.exists(tenant)) {
             throw unknownTenant(tenant);
         }
     }

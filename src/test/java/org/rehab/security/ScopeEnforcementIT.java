@@ -117,18 +117,26 @@ class ScopeEnforcementIT extends SecuredServerIT {
     }
 
     @Test
-    void therapistCannotManageTenantsOrRulesButAnAdministratorCan() {
+    void onlyThePlatformManagesTenantsAndReloadsRulesWhileAdministratorsReadThem() {
         String therapist = tokens.userToken("north-therapist", "openid user/*.cruds");
         String admin = tokens.userToken("north-admin", "openid user/*.cruds");
+        String platform = tokens.userToken("platform-admin", "openid");
 
-        assertThat(send("POST", "/fhir/DEFAULT/$partition-management-list-partitions", therapist, null)
-                        .statusCode())
-                .isEqualTo(403);
+        for (String token : new String[] {therapist, admin}) {
+            assertThat(send("POST", "/fhir/DEFAULT/$partition-management-list-partitions", token, null)
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(send("POST", "/fhir/DEFAULT/$reload-rules", token, null).statusCode())
+                    .isEqualTo(403);
+        }
         assertThat(get("/fhir/DEFAULT/$rules", therapist).statusCode()).isEqualTo(403);
-        assertThat(send("POST", "/fhir/DEFAULT/$partition-management-list-partitions", admin, null)
+        assertThat(get("/fhir/DEFAULT/$rules", admin).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/fhir/DEFAULT/$partition-management-list-partitions", platform, null)
                         .statusCode())
                 .isEqualTo(200);
-        assertThat(get("/fhir/DEFAULT/$rules", admin).statusCode()).isEqualTo(200);
+        assertThat(get("/fhir/north/Patient", platform).statusCode())
+                .as("the platform reads no hospital's data")
+                .isEqualTo(403);
     }
 
     @Test

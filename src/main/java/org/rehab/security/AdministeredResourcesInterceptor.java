@@ -1,0 +1,78 @@
+package org.rehab.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Two kinds of resource that scopes alone do not decide, checked on the resources themselves so that every path
+ * (search, paging, history, {@code $everything}, batches, conditional writes) is covered and nothing else is
+ * refused: the audit trail is read by a hospital's administrators only and written by the server alone; the
+ * alert endpoints, which decide where patient data is sent, are changed by administrators only.
+ */
+@Interceptor
+public class AdministeredResourcesInterceptor {
+
+    private static final String AUDIT_EVENT = "AuditEvent";
+    private static final String ENDPOINT = "Endpoint";
+
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void refuseAuditTrailRequests(RequestDetails request) {
+        if (AUDIT_EVENT.equals(request.getResourceName()) && !isAdministrator()) {
+            throw new ForbiddenOperationException("The audit trail is read by a hospital's administrators only");
+        }
+    }
+
+    /** Runs before the authorization rules look at the same results. */
+    @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -10)
+    public void hideAuditTrail(RequestDetails request, IPreResourceShowDetails details) {
+        if (!(request instanceof ServletRequestDetails) || isAdministrator()) {
+            return;
+        }
+        for (int i = 0; i < details.size(); i++) {
+            IBaseResource resource = details.getResource(i);
+            if (resource != null && AUDIT_EVENT.equals(resource.fhirType())) {
+                details.setResource(i, null);
+            }
+        }
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void checkCreate(RequestDetails request, IBaseResource resource) {
+        checkWrite(request, resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void checkUpdate(RequestDetails request, IBaseResource oldResource, IBaseResource resource) {
+        checkWrite(request, resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    public void checkDelete(RequestDetails request, IBaseResource resource) {
+        checkWrite(request, resource);
+    }
+
+    private static void checkWrite(RequestDetails request, IBaseResource resource) {
+        if (!(request instanceof ServletRequestDetails)) {
+            return; // the server's own writes: the audit trail, recommendations
+        }
+        if (AUDIT_EVENT.equals(resource.fhirType())) {
+            throw new ForbiddenOperationException("The audit trail is written by the server alone");
+        }
+        if (ENDPOINT.equals(resource.fhirType()) && !isAdministrator()) {
+            throw new ForbiddenOperationException("Alert endpoints decide where patient data is sent: they are"
+                    + " changed by a hospital's administrators only");
+        }
+    }
+
+    private static boolean isAdministrator() {
+        return Callers.current()
+                .map(caller -> caller.kind() == Caller.Kind.ADMIN || caller.kind() == Caller.Kind.PLATFORM)
+                .orElse(false);
+    }
+}

@@ -1,0 +1,77 @@
+package org.rehab.tenant;
+
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import org.rehab.security.Callers;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * HAPI's database-backed paging, with each search's pages bound to the tenant and the caller whose request made
+ * the search (table {@code rehab_search_owner}, shared by every server instance): a page id taken from another
+ * hospital's or another user's {@code next} link finds nothing (HAPI issue 7888).
+ */
+public class TenantBoundPagingProvider extends DatabaseBackedPagingProvider {
+
+    /** Longer than HAPI keeps search results, so that no live search loses its owner. */
+    private static final Duration KEPT = Duration.ofDays(2);
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public TenantBoundPagingProvider(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized String storeResultList(RequestDetails request, IBundleProvider results) {
+        String searchId = super.storeResultList(request, results);
+        if (searchId != null) {
+            Timestamp now = Timestamp.from(clock.instant());
+            jdbc.update(
+                    "INSERT INTO rehab_search_owner (search_id, tenant, caller, created_at) VALUES (?, ?, ?, ?)",
+                    searchId,
+                    tenantOf(request),
+                    caller(),
+                    now);
+            jdbc.update(
+                    "DELETE FROM rehab_search_owner WHERE created_at < ?",
+                    Timestamp.from(now.toInstant().minus(KEPT)));
+        }
+        return searchId;
+    }
+
+    @Override
+    public synchronized IBundleProvider retrieveResultList(RequestDetails request, String searchId) {
+        Integer owned = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM rehab_search_owner WHERE search_id = ? AND tenant = ? AND caller = ?",
+                Integer.class,
+                searchId,
+                tenantOf(request),
+                caller());
+        if (owned == null || owned == 0) {
+            throw new ResourceNotFoundException("No search result pages are known under this id for this tenant"
+                    + " and caller: page through your own searches, using the links they answered with");
+        }
+        return super.retrieveResultList(request, searchId);
+    }
+
+    private static String tenantOf(RequestDetails request) {
+        return request.getTenantId() == null ? "" : request.getTenantId();
+    }
+
+    /** The token's subject and client; anyone on this server in local mode, where there are no tokens. */
+    private static String caller() {
+        return Callers.currentToken().map(TenantBoundPagingProvider::identity).orElse("");
+    }
+
+    private static String identity(Jwt token) {
+        return token.getSubject() + " " + token.getClaimAsString("azp");
+    }
+}
