@@ -21,8 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
 import org.rehab.audit.AccessAudit;
-import org.rehab.conformance.DecimalRangeInterceptor;
 import org.rehab.conformance.ProfileValidatingInterceptor;
+import org.rehab.conformance.StorableValuesInterceptor;
 import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
 import org.rehab.observability.RequestMetricsInterceptor;
@@ -134,7 +134,7 @@ class FhirServerConfig {
         Set<String> resourceTypes = fhirContext.getResourceTypes();
 
         // Storage: every read and write, from REST or from inside the server.
-        storageInterceptors.registerInterceptor(new DecimalRangeInterceptor(fhirContext));
+        storageInterceptors.registerInterceptor(new StorableValuesInterceptor(fhirContext));
         storageInterceptors.registerInterceptor(
                 new SearchLimitsInterceptor(settings.maxSearchParameters(), settings.maxOrValues()));
         storageInterceptors.registerInterceptor(new TenantPartitionInterceptor(partitionSettings));

@@ -57,6 +57,12 @@ class SecurityConfig {
         "/fhir/metadata", "/fhir/*/metadata", "/fhir/*/.well-known/smart-configuration", "/actuator/health/**"
     };
 
+    /**
+     * The API answers data, never pages to run: a browser that opens it (HAPI renders FHIR as HTML for browsers)
+     * runs no script and loads nothing, and no site may frame it.
+     */
+    private static final String API_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
     /** Realm roles that may read the operations endpoints (metrics): a scraper's service account, administrators. */
     private static final String[] OPERATIONS_ROLES = {"monitoring", "admin"};
 
@@ -69,7 +75,10 @@ class SecurityConfig {
                 .headers(headers -> headers.frameOptions(frame -> frame.deny())
                         .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                                 PathPatternRequestMatcher.withDefaults().matcher("/dashboard/**"),
-                                new StaticHeadersWriter("Content-Security-Policy", dashboardPolicy(settings)))));
+                                new StaticHeadersWriter("Content-Security-Policy", dashboardPolicy(settings))))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                                PathPatternRequestMatcher.withDefaults().matcher("/fhir/**"),
+                                new StaticHeadersWriter("Content-Security-Policy", API_POLICY))));
         if (!settings.enabled()) {
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
             return http.build();

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ public class InternalFailureInterceptor {
     private static final Set<String> UNREACHABLE_STATES = Set.of("57P01", "57P02", "57P03", "90067", "90098");
 
     private static final String QUERY_CANCELED = "57014";
+
+    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
     private static final Set<String> UNREACHABLE_TYPES = Set.of(
             "java.sql.SQLTransientConnectionException",
@@ -56,7 +59,7 @@ public class InternalFailureInterceptor {
                     + " (a concurrent update, or a conditional create matching the same criteria): retry it");
         }
         if (clientError(failure)) {
-            return null; // HAPI answers it as the 4xx it is
+            return printable(failure); // HAPI answers it as the 4xx it is
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (unreachable(cause)) {
@@ -77,6 +80,10 @@ public class InternalFailureInterceptor {
         if (failure instanceof BaseServerResponseException answered && answered.getStatusCode() != 500) {
             return null;
         }
+        if (causedBy(failure, NumberFormatException.class)) {
+            // HAPI binds an operation's numeric parameters (say $everything's _count) without catching this
+            return new InvalidRequestException("A request parameter that must be a number is not one");
+        }
         String reference = UUID.randomUUID().toString();
         LOG.atError()
                 .addKeyValue("reference", reference)
@@ -86,6 +93,27 @@ public class InternalFailureInterceptor {
                 500,
                 "The server failed to complete this request (reference " + reference + "); nothing about it"
                         + " was your mistake. Operations staff can find it in the logs under that reference.");
+    }
+
+    /**
+     * A 4xx whose message quotes control characters the client sent (a NUL in a parameter) could not be written as
+     * XML: the same answer without them. Null, to let HAPI answer, when there are none.
+     */
+    private static BaseServerResponseException printable(Throwable failure) {
+        String message = failure.getMessage();
+        if (message == null
+                || !CONTROL_CHARACTERS.matcher(message).find()
+                || !(failure instanceof BaseServerResponseException || failure instanceof DataFormatException)) {
+            return null;
+        }
+        int status = failure instanceof BaseServerResponseException answered ? answered.getStatusCode() : 400;
+        var cleaned = new UnclassifiedServerFailureException(
+                status, CONTROL_CHARACTERS.matcher(message).replaceAll("?"));
+        if (failure instanceof BaseServerResponseException answered && answered.getResponseHeaders() != null) {
+            answered.getResponseHeaders()
+                    .forEach((name, values) -> values.forEach(value -> cleaned.addResponseHeader(name, value)));
+        }
+        return cleaned;
     }
 
     /** What HAPI itself answers with a 4xx: a client error, or a parse failure of what the client sent. */

@@ -55,12 +55,36 @@ class MalformedRequestAttackIT extends SecuredServerIT {
     }
 
     @Test
+    void scannerPayloadsInParametersAre400NeverA500OrBrokenXml() {
+        for (String path : new String[] {
+            "/fhir/north/Patient/108/$everything?_count=%3Benv%3B",
+            "/fhir/north/Observation?_count=%2Fe%00&patient=108&_format=xml",
+            "/fhir/north/Patient?birthdate=%2Fetc%2Fpasswd%00&_format=xml"
+        }) {
+            HttpResponse<String> response = get(path, ehr);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(400);
+            assertThat(response.body()).as(path).contains("OperationOutcome").doesNotContain("\u0000");
+        }
+    }
+
+    @Test
     void unknownMethodsAre405WithTheAllowedOnes() {
         for (String method : new String[] {"PROPFIND", "MOVE", "TRACE", "CONNECT"}) {
             String response = raw(head(method, "/fhir/north/Patient/108", ""));
             assertRawRefused(response, 405);
             assertThat(response).as(method).containsIgnoringCase("\r\nAllow: ");
         }
+    }
+
+    @Test
+    void apiPagesOpenedInABrowserRunNoScript() {
+        HttpResponse<String> page = exchange(request("/fhir/north/Patient/108")
+                .header("Authorization", "Bearer " + ehr)
+                .header("Accept", "text/html"));
+
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(policy ->
+                        assertThat(policy).contains("default-src 'none'").doesNotContain("script-src"));
     }
 
     @Test

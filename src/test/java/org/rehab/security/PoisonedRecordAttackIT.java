@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.SecuredServerIT;
 
 /**
- * Finding 4: a decimal outside what the database stores is refused on write, at once, so no record can be poisoned
- * to break every later read; as a search value it is a 400 that exposes nothing of the database.
+ * Finding 4: a decimal outside what the database stores, or text with a NUL, is refused on write, at once, so no
+ * record can be poisoned to break every later read; as a search value it is a 400 that exposes nothing of the
+ * database.
  */
 class PoisonedRecordAttackIT extends SecuredServerIT {
 
@@ -47,6 +48,17 @@ class PoisonedRecordAttackIT extends SecuredServerIT {
 
         assertRefused(response, 400, "decimal");
         assertThat(response.body()).doesNotContainIgnoringCase("sql").doesNotContain("ERROR:");
+    }
+
+    @Test
+    void textWithANulCharacterThatWouldBreakXmlReadsIsRefused() {
+        String poisoned = observation("72.5")
+                .replace("\"status\":\"final\",", "\"status\":\"final\",\"note\":[{\"text\":\"A\\u0000B\"}],");
+
+        assertRefused(send("POST", "/fhir/north/Observation", patient, poisoned), 422, "control character");
+        HttpResponse<String> asXml = get("/fhir/north/Observation?patient=108&_format=xml", patient);
+        assertThat(asXml.statusCode()).isEqualTo(200);
+        assertThat(asXml.body()).endsWith("</Bundle>");
     }
 
     @Test

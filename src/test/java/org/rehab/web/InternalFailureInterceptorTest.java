@@ -2,6 +2,7 @@ package org.rehab.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -73,6 +74,31 @@ class InternalFailureInterceptorTest {
                 .contains("reference")
                 .doesNotContain("108")
                 .doesNotContain("IllegalState");
+    }
+
+    @Test
+    void clientErrorQuotingAControlCharacterKeepsItsStatusWithoutIt() {
+        BaseServerResponseException answer =
+                interceptor.translate(null, new InvalidRequestException("HAPI-0375: Invalid _count value: /e\u0000"));
+
+        assertThat(answer.getStatusCode()).isEqualTo(400);
+        assertThat(answer.getMessage()).isEqualTo("HAPI-0375: Invalid _count value: /e?");
+        assertThat(interceptor
+                        .translate(null, new DataFormatException("HAPI-1940: Invalid date/time format: \"/e\u0000\""))
+                        .getMessage())
+                .isEqualTo("HAPI-1940: Invalid date/time format: \"/e?\"");
+    }
+
+    @Test
+    void numberParameterThatIsNoNumberIs400() {
+        BaseServerResponseException answer = interceptor.translate(
+                null,
+                new InternalErrorException(
+                        "HAPI-0389: Failed to call access method",
+                        new NumberFormatException("For input string: \";env;\"")));
+
+        assertThat(answer.getStatusCode()).isEqualTo(400);
+        assertThat(answer.getMessage()).doesNotContain("env");
     }
 
     @Test
