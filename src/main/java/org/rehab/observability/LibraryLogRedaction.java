@@ -7,6 +7,7 @@ import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
  * is enough to know where to look and carries no patient data. The server's own lines never quote request content.
  */
 @Component
-class LibraryLogRedaction extends TurboFilter {
+class LibraryLogRedaction extends TurboFilter implements DisposableBean {
 
     private static final String OWN = "org.rehab.";
     private static final org.slf4j.Logger REDACTED = LoggerFactory.getLogger("org.rehab.library");
@@ -27,6 +28,14 @@ class LibraryLogRedaction extends TurboFilter {
             start();
             context.addTurboFilter(this);
         }
+    }
+
+    @Override
+    public void destroy() {
+        if (getContext() instanceof LoggerContext context) {
+            context.getTurboFilterList().remove(this);
+        }
+        stop();
     }
 
     @Override

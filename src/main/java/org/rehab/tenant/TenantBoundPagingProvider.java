@@ -7,6 +7,8 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import org.rehab.security.Callers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -21,34 +23,39 @@ public class TenantBoundPagingProvider extends DatabaseBackedPagingProvider {
     /** Longer than HAPI keeps search results, so that no live search loses its owner. */
     private static final Duration KEPT = Duration.ofDays(2);
 
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final AtomicReference<Instant> lastCleanup = new AtomicReference<>(Instant.EPOCH);
 
     public TenantBoundPagingProvider(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
+    /** Not synchronized, unlike HAPI's: the owner is written outside HAPI's lock, so searches do not queue on it. */
     @Override
-    public synchronized String storeResultList(RequestDetails request, IBundleProvider results) {
+    public String storeResultList(RequestDetails request, IBundleProvider results) {
         String searchId = super.storeResultList(request, results);
         if (searchId != null) {
-            Timestamp now = Timestamp.from(clock.instant());
+            Instant now = clock.instant();
             jdbc.update(
                     "INSERT INTO rehab_search_owner (search_id, tenant, caller, created_at) VALUES (?, ?, ?, ?)",
                     searchId,
                     tenantOf(request),
                     caller(),
-                    now);
-            jdbc.update(
-                    "DELETE FROM rehab_search_owner WHERE created_at < ?",
-                    Timestamp.from(now.toInstant().minus(KEPT)));
+                    Timestamp.from(now));
+            Instant last = lastCleanup.get();
+            if (now.isAfter(last.plus(CLEANUP_EVERY)) && lastCleanup.compareAndSet(last, now)) {
+                jdbc.update("DELETE FROM rehab_search_owner WHERE created_at < ?", Timestamp.from(now.minus(KEPT)));
+            }
         }
         return searchId;
     }
 
     @Override
-    public synchronized IBundleProvider retrieveResultList(RequestDetails request, String searchId) {
+    public IBundleProvider retrieveResultList(RequestDetails request, String searchId) {
         Integer owned = jdbc.queryForObject(
                 "SELECT COUNT(*) FROM rehab_search_owner WHERE search_id = ? AND tenant = ? AND caller = ?",
                 Integer.class,
