@@ -25,4 +25,4 @@ cp "$work/server.log" target/wapiti/server.log
 echo "answers by status during the scan:"
 grep -oE -- '-> [0-9]{3}' target/wapiti/server.log | sort | uniq -c
 echo "kinds of server failure (5xx), from the server's log:"
-grep -E '"status":5[0-9]{2}' target/wapiti/server.log | grep -oE '"failure":"[^"]*"' | sort | uniq -c | sort -rn
+grep -E '"status":5[0-9]{2}' target/wapiti/server.log | grep -oE '"failure":"[^"]*"' | sort | uniq -c | sort -rn || echo "  none"
