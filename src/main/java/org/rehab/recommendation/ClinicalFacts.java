@@ -10,18 +10,23 @@ import org.rehab.recommendation.rules.ChronicPain;
 import org.rehab.recommendation.rules.RecentSurgery;
 
 /**
- * The facts the rules see for one patient, and the BMI the server derived for them if any. Built from the
- * patient's record by {@link ClinicalFactsBuilder}.
+ * The facts the rules see for one patient, and the BMI the server derived for them if any; or why the patient gets
+ * no new recommendation at all (they died, or their record is not active), in which case the rules see nothing.
+ * Built from the patient's record by {@link ClinicalFactsBuilder}.
  */
 record ClinicalFacts(
         Optional<Age> age,
         List<ChronicPain> chronicPain,
         Optional<BodyMassIndex> bodyMassIndex,
         List<RecentSurgery> recentSurgeries,
-        Optional<DerivedBmi> derivedBmi) {
+        Optional<DerivedBmi> derivedBmi,
+        Optional<String> notEligible) {
 
-    /** Every fact, to insert into a rule session. */
+    /** Every fact, to insert into a rule session; none for a patient who is not eligible. */
     List<Object> all() {
+        if (notEligible.isPresent()) {
+            return List.of();
+        }
         List<Object> facts = new ArrayList<>();
         age.ifPresent(facts::add);
         facts.addAll(chronicPain);
@@ -32,6 +37,9 @@ record ClinicalFacts(
 
     /** What the rules were given, in words. */
     String summary() {
+        if (notEligible.isPresent()) {
+            return notEligible.get();
+        }
         return String.join(
                 "; ",
                 age.map(a -> "age " + a.years()).orElse("age unknown (no birth date)"),

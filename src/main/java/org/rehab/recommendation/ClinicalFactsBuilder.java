@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
@@ -63,7 +64,13 @@ final class ClinicalFactsBuilder {
         Optional<BodyMassIndex> bmi = derived.isPresent()
                 ? derived.map(ClinicalFactsBuilder::derivedFact)
                 : latest(record.observations(), DerivedBmi.BMI_LOINC).flatMap(this::measuredBmi);
-        return new ClinicalFacts(age(record), chronicPain(record.conditions()), bmi, recentSurgeries(record), derived);
+        return new ClinicalFacts(
+                age(record),
+                chronicPain(record.conditions()),
+                bmi,
+                recentSurgeries(record),
+                derived,
+                notEligible(record));
     }
 
     private Optional<Age> age(PatientRecord record) {
@@ -263,5 +270,25 @@ final class ClinicalFactsBuilder {
 
     private static String reference(Resource resource) {
         return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+
+    /**
+     * Nobody proposes therapy to a patient who has died, nor on a record the hospital marked inactive (merged into
+     * another, or entered in error).
+     */
+    private static Optional<String> notEligible(PatientRecord record) {
+        Patient patient = record.patient();
+        if (patient.hasDeceasedDateTimeType()) {
+            String date = patient.getDeceasedDateTimeType().getValueAsString();
+            return Optional.of(
+                    "the patient is recorded as deceased on " + (date.length() > 10 ? date.substring(0, 10) : date));
+        }
+        if (patient.hasDeceasedBooleanType() && patient.getDeceasedBooleanType().booleanValue()) {
+            return Optional.of("the patient is recorded as deceased");
+        }
+        if (patient.hasActive() && !patient.getActive()) {
+            return Optional.of("the patient's record is not active (Patient.active is false)");
+        }
+        return Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package org.rehab.recommendation;
 
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.Recommendation;
@@ -9,7 +10,7 @@ import org.rehab.recommendation.rules.Recommendation;
 /**
  * The outcome of evaluating one patient: what the rules recommend now, each as a new, already active, already
  * accepted or declined, or (in a dry run) proposed ServiceRequest, and the active recommendations whose evidence no
- * longer holds.
+ * longer holds; or why the patient gets no new recommendation at all.
  */
 record Evaluation(
         String patientId,
@@ -18,7 +19,8 @@ record Evaluation(
         boolean dryRun,
         String factsSummary,
         List<Recommended> recommended,
-        List<ServiceRequest> noLongerSupported) {
+        List<ServiceRequest> noLongerSupported,
+        Optional<String> notEligible) {
 
     enum Status {
         CREATED("created"),

@@ -27,6 +27,7 @@ final class EvaluationResponse {
         parameters.addParameter().setName("evaluatedAt").setValue(new DateTimeType(evaluation.evaluatedAt()));
         parameters.addParameter("dryRun", new BooleanType(evaluation.dryRun()));
         parameters.addParameter("facts", new StringType(evaluation.factsSummary()));
+        evaluation.notEligible().ifPresent(why -> parameters.addParameter("notEligible", new StringType(why)));
         for (Evaluation.Recommended recommended : evaluation.recommended()) {
             Parameters.ParametersParameterComponent part =
                     parameters.addParameter().setName("recommendation");
@@ -78,6 +79,9 @@ final class EvaluationResponse {
                                 .map(s -> s.getCode().getText())
                                 .collect(Collectors.joining(", "))
                         + ".";
+        if (evaluation.notEligible().isPresent()) {
+            return "No new recommendation: " + evaluation.notEligible().get() + "." + noLongerSupported;
+        }
         if (recommended.isEmpty()) {
             return "Nothing to recommend: no rule applies to this patient (" + evaluation.factsSummary() + ")."
                     + noLongerSupported;

@@ -151,7 +151,15 @@ class PatientEvaluator {
                 .filter(e -> recommendations.stream().noneMatch(r -> r.type() == e.getKey()))
                 .map(e -> activeRequests.get(e.getValue()))
                 .toList();
-        return new Evaluation(patient, ruleSet.version(), now, dryRun, facts.summary(), recommended, noLongerSupported);
+        return new Evaluation(
+                patient,
+                ruleSet.version(),
+                now,
+                dryRun,
+                facts.summary(),
+                recommended,
+                noLongerSupported,
+                facts.notEligible());
     }
 
     /** The ServiceRequests with these ids, in one search. */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -285,6 +286,29 @@ class ClinicalFactsBuilderTest {
         assertThat(facts().recentSurgeries()).singleElement().satisfies(s -> assertThat(s.inAdmissibleDepartment())
                 .isFalse());
         assertThat(facts().summary()).contains("department not admissible");
+    }
+
+    @Test
+    void patientWhoDiedGetsNoFactsForTheRules() {
+        patient.setBirthDateElement(new DateType("1940-01-01"));
+        patient.setDeceased(new DateTimeType("2001-03-04T10:00:00Z"));
+
+        assertThat(facts().notEligible()).hasValue("the patient is recorded as deceased on 2001-03-04");
+        assertThat(facts().all()).isEmpty();
+        assertThat(facts().summary()).isEqualTo("the patient is recorded as deceased on 2001-03-04");
+    }
+
+    @Test
+    void patientRecordedAsDeceasedWithoutADateOrInactiveIsNotEligible() {
+        patient.setDeceased(new BooleanType(true));
+        assertThat(facts().notEligible()).hasValue("the patient is recorded as deceased");
+
+        patient.setDeceased(new BooleanType(false)).setActive(false);
+        assertThat(facts().notEligible())
+                .hasValueSatisfying(why -> assertThat(why).contains("not active"));
+
+        patient.setActive(true);
+        assertThat(facts().notEligible()).isEmpty();
     }
 
     private ClinicalFacts facts() {

@@ -63,6 +63,23 @@ class EvaluateOperationIT extends FhirServerIT {
     }
 
     @Test
+    void patientWhoDiedGetsNoRecommendationAndTheResponseSaysWhy() {
+        String tenant = createTenant("deceased");
+        loadDemoData(tenant);
+        Patient patient =
+                client(tenant).read().resource(Patient.class).withId("108").execute();
+        patient.setDeceased(new DateTimeType("2001-03-04"));
+        client(tenant).update().resource(patient).execute();
+
+        EvaluationView evaluation = view(evaluate(tenant, "108", false));
+
+        assertThat(evaluation.codes()).isEmpty();
+        assertThat(evaluation.summary())
+                .isEqualTo("No new recommendation: the patient is recorded as deceased on 2001-03-04.");
+        assertThat(activeCodes(tenant, "108")).isEmpty();
+    }
+
+    @Test
     void everyResponseSaysWhichRulesFiredAndWhy() {
         String tenant = createTenant("why");
         loadDemoData(tenant);
