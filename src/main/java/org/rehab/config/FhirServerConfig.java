@@ -23,6 +23,7 @@ import java.util.Set;
 import org.rehab.audit.AccessAudit;
 import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.conformance.StorableValuesInterceptor;
+import org.rehab.conformance.ValidationPolicyInterceptor;
 import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
 import org.rehab.observability.RequestMetricsInterceptor;
@@ -139,6 +140,7 @@ class FhirServerConfig {
                 new SearchLimitsInterceptor(settings.maxSearchParameters(), settings.maxOrValues()));
         storageInterceptors.registerInterceptor(new TenantPartitionInterceptor(partitionSettings));
         storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
+        storageInterceptors.registerInterceptor(new ValidationPolicyInterceptor(fhirContext, validationSupport));
         storageInterceptors.registerInterceptor(profileValidation);
         storageInterceptors.registerInterceptor(recommendationLifecycle);
         storageInterceptors.registerInterceptor(recordRevisions);
