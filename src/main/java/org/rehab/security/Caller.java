@@ -97,6 +97,14 @@ record Caller(
                 .toList();
     }
 
+    /** The patient every scope of this token is confined to, when it reaches one patient's compartment only. */
+    Optional<String> confinedPatient() {
+        List<SmartScope> effective = effectiveScopes();
+        boolean confined = !effective.isEmpty()
+                && effective.stream().allMatch(scope -> compartmentOf(scope).isPresent());
+        return confined ? patient : Optional.empty();
+    }
+
     boolean permits(String resourceType, SmartScope.Permission permission) {
         return effectiveScopes().stream()
                 .anyMatch(scope ->

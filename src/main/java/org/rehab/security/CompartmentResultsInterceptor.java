@@ -9,7 +9,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.Optional;
-import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 
@@ -20,8 +19,6 @@ import org.hl7.fhir.r4.model.IdType;
  */
 @Interceptor
 public class CompartmentResultsInterceptor {
-
-    private static final Set<String> CATALOG_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
 
     private final FhirContext fhirContext;
 
@@ -40,7 +37,7 @@ public class CompartmentResultsInterceptor {
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
             if (resource != null
-                    && !CATALOG_TYPES.contains(resource.fhirType())
+                    && !SmartAuthorizationInterceptor.CATALOG_TYPES.contains(resource.fhirType())
                     && !patient.get()
                             .getValue()
                             .equals(resource.getIdElement()
@@ -53,11 +50,6 @@ public class CompartmentResultsInterceptor {
     }
 
     private static Optional<IdType> confinedPatient() {
-        return Callers.current()
-                .filter(caller -> !caller.effectiveScopes().isEmpty()
-                        && caller.effectiveScopes().stream()
-                                .allMatch(scope -> caller.compartmentOf(scope).isPresent()))
-                .flatMap(Caller::patient)
-                .map(id -> new IdType("Patient", id));
+        return Callers.current().flatMap(Caller::confinedPatient).map(id -> new IdType("Patient", id));
     }
 }

@@ -13,10 +13,7 @@ public class PatientSearchNarrowingInterceptor extends SearchNarrowingIntercepto
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
         return Callers.current()
-                .filter(caller -> !caller.effectiveScopes().isEmpty()
-                        && caller.effectiveScopes().stream()
-                                .allMatch(scope -> caller.compartmentOf(scope).isPresent()))
-                .flatMap(Caller::patient)
+                .flatMap(Caller::confinedPatient)
                 .map(patient -> new AuthorizedList().addCompartment("Patient/" + patient))
                 .orElse(null);
     }

@@ -32,7 +32,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     static final String DEFAULT = ProviderConstants.DEFAULT_PARTITION_NAME;
 
     /** Read by every caller in every tenant: the recommendation catalog. */
-    private static final Set<String> CATALOG_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
+    static final Set<String> CATALOG_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
 
     /** What administrators manage in the DEFAULT tenant, besides the catalog. */
     private static final Set<String> DEFINITION_TYPES =

@@ -1,13 +1,10 @@
 package org.rehab.testsupport;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -150,25 +147,13 @@ public abstract class SecuredServerIT {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     }
 
-    /**
-     * A request written byte for byte on a plain socket, for what an HTTP client library refuses to send (a forged
-     * Host header, a malformed request line, an unknown method); answers the whole response as text.
-     */
+    /** A request written byte for byte on a plain socket ({@link RawHttp}). */
     protected String raw(String requestHead) {
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(requestHead.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RawHttp.send(port, requestHead);
     }
 
-    /** The status code of a response read by {@link #raw}. */
     protected static int statusOf(String rawResponse) {
-        return Integer.parseInt(rawResponse.substring(9, 12));
+        return RawHttp.statusOf(rawResponse);
     }
 
     /** A refusal as every client mistake must be answered: this status, an OperationOutcome saying why. */

@@ -2,13 +2,9 @@ package org.rehab.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.RawHttp;
 
 /**
  * Query strings as FHIR clients and curl users write them, with the characters of FHIR search unencoded: a token
@@ -31,16 +27,9 @@ class QueryCharactersIT extends FhirServerIT {
     }
 
     private String rawGet(String target) {
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/fhir+json\r\n"
-                            + "Connection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RawHttp.send(
+                port,
+                "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/fhir+json\r\n"
+                        + "Connection: close\r\n\r\n");
     }
 }
