@@ -110,7 +110,6 @@ public abstract class FhirServerIT {
                 .execute();
     }
 
-    /** Waits up to 30 s for a condition that the server brings about in the background. */
     /** A therapist's decision on a recommendation: the ServiceRequest as stored, with this status. */
     protected void close(String tenant, ServiceRequest recommendation, ServiceRequest.ServiceRequestStatus status) {
         ServiceRequest stored = client(tenant)
@@ -122,6 +121,7 @@ public abstract class FhirServerIT {
         client(tenant).update().resource(stored).execute();
     }
 
+    /** Waits up to 30 s for a condition that the server brings about in the background. */
     protected static void eventually(String what, BooleanSupplier condition) {
         Instant deadline = Instant.now().plusSeconds(30);
         while (!condition.getAsBoolean()) {
