@@ -1,34 +1,155 @@
 package org.rehab.conformance;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.interceptor.validation.IRepositoryValidatingRule;
-import ca.uhn.fhir.jpa.interceptor.validation.RepositoryValidatingInterceptor;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorBroadcaster;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.server.interceptor.ValidationResultEnrichingInterceptor;
+import ca.uhn.fhir.rest.server.util.CompositeInterceptorBroadcaster;
+import ca.uhn.fhir.util.ExtensionUtil;
 import ca.uhn.fhir.util.OperationOutcomeUtil;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IValidatorModule;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.IdentityHashMap;
 import java.util.List;
-import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 
 /**
- * HAPI's repository validation (every write checked against the base specification and the profiles it
- * declares), answering 422 Unprocessable Entity as FHIR asks for a resource that violates a profile, rather than
- * HAPI's 412.
+ * Every write, on every path (REST, batch, transaction, the server's own), is validated against the base
+ * specification and the profiles it declares, and refused with 422 Unprocessable Entity when validation finds an
+ * error ({@link ValidationPolicyInterceptor} decides what counts as one). Not validated: StructureDefinitions
+ * (validating a profile itself needs the FHIR core package from the internet, which a hospital network may not reach;
+ * a profile is checked when resources are validated against it), AuditEvents (written by the server alone) and
+ * HAPI's placeholder resources.
+ *
+ * <p>A batch or transaction is first validated as one bundle. Building the validator costs more than validating a
+ * typical resource (it reads the OID registry and prepares the definitions each time), and an EHR's patient export
+ * holds hundreds of resources. An entry that the bundle's validation finds no error in is then stored without being
+ * validated again (a bundle is validated in parts of 200 entries, references between them are not
+ * checked by either path), as long as it still claims the same profiles (the server may add its own, as it does to
+ * recommendations); every other entry is validated on its own as it is stored, so that its own errors refuse it.
  */
-public class ProfileValidatingInterceptor extends RepositoryValidatingInterceptor {
+@Interceptor
+public class ProfileValidatingInterceptor {
+
+    private static final String VALIDATED_IN_BUNDLE = ProfileValidatingInterceptor.class.getName() + ".validated";
+    /** Bundles are validated in parts of this many entries, so that a patient's whole life is not held twice. */
+    private static final int ENTRIES_PER_VALIDATION = 200;
+
+    private static final Set<String> NOT_VALIDATED = Set.of("StructureDefinition", "AuditEvent");
+    private static final String PLACEHOLDER = "http://hapifhir.io/fhir/StructureDefinition/resource-placeholder";
 
     private final FhirContext fhirContext;
+    private final IValidatorModule validator;
+    private final IInterceptorBroadcaster broadcaster;
 
-    public ProfileValidatingInterceptor(FhirContext fhirContext, List<IRepositoryValidatingRule> rules) {
-        super(fhirContext, rules);
+    public ProfileValidatingInterceptor(
+            FhirContext fhirContext, IValidatorModule validator, IInterceptorBroadcaster broadcaster) {
         this.fhirContext = fhirContext;
+        this.validator = validator;
+        this.broadcaster = broadcaster;
     }
 
-    @Override
-    protected void handleFailure(IRepositoryValidatingRule.RuleEvaluation evaluation) {
-        IBaseOperationOutcome outcome = evaluation.getOperationOutcome();
-        if (outcome == null) {
-            throw new UnprocessableEntityException(evaluation.getFailureDescription());
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+    public void validateBundle(IBaseBundle bundle, RequestDetails request) {
+        if (request == null || !(bundle instanceof Bundle received)) {
+            return;
         }
-        String firstIssue = OperationOutcomeUtil.getFirstIssueDiagnostics(fhirContext, outcome);
-        throw new UnprocessableEntityException(firstIssue, outcome);
+        Map<IBaseResource, List<String>> validated = validatedEntries(request);
+        // A batch's entries come back here one by one, each in a bundle of its own, once the whole was validated.
+        List<BundleEntryComponent> entries = received.getEntry().stream()
+                .filter(entry -> entry.getResource() != null && !alreadyValidated(validated, entry.getResource()))
+                .toList();
+        for (int first = 0; first < entries.size(); first += ENTRIES_PER_VALIDATION) {
+            Bundle part = new Bundle().setType(received.getType());
+            part.getEntry().addAll(entries.subList(first, Math.min(first + ENTRIES_PER_VALIDATION, entries.size())));
+            ValidationResult result = validate(request, part);
+            for (int i = 0; i < part.getEntry().size(); i++) {
+                IBaseResource resource = part.getEntry().get(i).getResource();
+                if (noErrorIn(result, "Bundle.entry[" + i + "]")) {
+                    validated.put(resource, profiles(resource));
+                }
+            }
+        }
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void create(RequestDetails request, IBaseResource resource) {
+        check(request, resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void update(RequestDetails request, IBaseResource previous, IBaseResource resource) {
+        check(request, resource);
+    }
+
+    private void check(RequestDetails request, IBaseResource resource) {
+        if (NOT_VALIDATED.contains(fhirContext.getResourceType(resource))
+                || ExtensionUtil.hasExtension(resource, PLACEHOLDER)) {
+            return;
+        }
+        if (request != null && alreadyValidated(validatedEntries(request), resource)) {
+            return;
+        }
+        ValidationResult result = validate(request, resource);
+        if (request != null) {
+            ValidationResultEnrichingInterceptor.addValidationResultToRequestDetails(request, result);
+        }
+        if (result.getMessages().stream().anyMatch(ProfileValidatingInterceptor::refuses)) {
+            var outcome = result.toOperationOutcome();
+            throw new UnprocessableEntityException(
+                    OperationOutcomeUtil.getFirstIssueDiagnostics(fhirContext, outcome), outcome);
+        }
+    }
+
+    private ValidationResult validate(RequestDetails request, IBaseResource resource) {
+        FhirValidator fhirValidator = fhirContext.newValidator();
+        fhirValidator.setInterceptorBroadcaster(
+                CompositeInterceptorBroadcaster.newCompositeBroadcaster(broadcaster, request));
+        fhirValidator.registerValidatorModule(validator);
+        return fhirValidator.validateWithResult(resource);
+    }
+
+    private static boolean alreadyValidated(Map<IBaseResource, List<String>> validated, IBaseResource resource) {
+        List<String> validatedWith = validated.get(resource);
+        return validatedWith != null && validatedWith.equals(profiles(resource));
+    }
+
+    private static boolean noErrorIn(ValidationResult result, String entryLocation) {
+        return result.getMessages().stream()
+                .filter(ProfileValidatingInterceptor::refuses)
+                .map(SingleValidationMessage::getLocationString)
+                .noneMatch(location -> location == null
+                        || location.equals(entryLocation)
+                        || location.startsWith(entryLocation + ".")
+                        || !location.startsWith("Bundle.entry["));
+    }
+
+    private static boolean refuses(SingleValidationMessage message) {
+        return message.getSeverity() == ResultSeverityEnum.ERROR || message.getSeverity() == ResultSeverityEnum.FATAL;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<IBaseResource, List<String>> validatedEntries(RequestDetails request) {
+        return (Map<IBaseResource, List<String>>)
+                request.getUserData().computeIfAbsent(VALIDATED_IN_BUNDLE, key -> new IdentityHashMap<>());
+    }
+
+    private static List<String> profiles(IBaseResource resource) {
+        return resource.getMeta().getProfile().stream()
+                .map(IPrimitiveType::getValueAsString)
+                .toList();
     }
 }

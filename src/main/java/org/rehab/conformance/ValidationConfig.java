@@ -1,35 +1,34 @@
 package org.rehab.conformance;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.interceptor.validation.RepositoryValidatingRuleBuilder;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import org.springframework.beans.factory.ObjectProvider;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorBroadcaster;
+import ca.uhn.fhir.jpa.validation.ValidatorPolicyAdvisor;
+import ca.uhn.fhir.jpa.validation.ValidatorResourceFetcher;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Every write of every resource type is validated against the base specification and its declared profiles,
- * except StructureDefinitions: validating a profile itself needs the FHIR core package from the internet, which a
- * hospital network may not reach; a profile is checked when resources are validated against it.
+ * One validator for every write: HAPI's instance validator over the server's validation support (the base
+ * specification, the profiles in {@code fhir-profiles/} and those stored), resolving references as HAPI's JPA
+ * server does. Best-practice recommendations are not checked: they are advice, not errors in the data.
  */
 @Configuration
 class ValidationConfig {
 
     @Bean
     ProfileValidatingInterceptor profileValidatingInterceptor(
-            FhirContext fhirContext, ObjectProvider<RepositoryValidatingRuleBuilder> ruleBuilders) {
-        RepositoryValidatingRuleBuilder builder = ruleBuilders.getObject();
-        for (String type : fhirContext.getResourceTypes()) {
-            // AuditEvents are written by the server alone (HAPI's Basic Audit Log Patterns, whose IHE code systems
-            // are not loaded here); REST writes of them are refused by the authorization rules.
-            if (type.equals("StructureDefinition") || type.equals("AuditEvent")) {
-                continue;
-            }
-            builder.forResourcesOfType(type)
-                    .requireValidationToDeclaredProfiles()
-                    .withBestPracticeWarningLevel("Ignore")
-                    .rejectOnSeverity(ResultSeverityEnum.ERROR);
-        }
-        return new ProfileValidatingInterceptor(fhirContext, builder.build());
+            FhirContext fhirContext,
+            IValidationSupport validationSupport,
+            ValidatorResourceFetcher resourceFetcher,
+            ValidatorPolicyAdvisor policyAdvisor,
+            IInterceptorBroadcaster broadcaster) {
+        FhirInstanceValidator validator = new FhirInstanceValidator(validationSupport);
+        validator.setValidatorResourceFetcher(resourceFetcher);
+        validator.setValidatorPolicyAdvisor(policyAdvisor);
+        validator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
+        return new ProfileValidatingInterceptor(fhirContext, validator, broadcaster);
     }
 }
