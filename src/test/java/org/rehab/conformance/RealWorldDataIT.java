@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.TestImplementationGuide;
 
 /**
  * Data as US hospitals' EHRs and Synthea send it: profiles of implementation guides the server does not have and
@@ -32,12 +34,12 @@ class RealWorldDataIT extends FhirServerIT {
         assertThat(http(request("/fhir/north/Patient/us-core-1")).body()).contains("us-core-race");
     }
 
+    private static final String NO_STATUS = "{\"resourceType\":\"Observation\",\"meta\":{\"profile\":[\"http://hl7.org/"
+            + "fhir/us/core/StructureDefinition/us-core-vital-signs\"]},\"code\":{\"text\":\"weight\"}}";
+
     @Test
     void unknownProfileDoesNotExcuseABaseSpecificationError() {
-        String noStatus = "{\"resourceType\":\"Observation\",\"meta\":{\"profile\":[\"http://hl7.org/fhir/us/core/"
-                + "StructureDefinition/us-core-vital-signs\"]},\"code\":{\"text\":\"weight\"}}";
-
-        HttpResponse<String> refused = post("/fhir/north/Observation", noStatus);
+        HttpResponse<String> refused = post("/fhir/north/Observation", NO_STATUS);
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
         assertThat(refused.body()).contains("Observation.status");
@@ -54,6 +56,58 @@ class RealWorldDataIT extends FhirServerIT {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
         assertThat(refused.body())
                 .contains("Unknown modifierExtension http://example.org/fhir/StructureDefinition/not-really");
+    }
+
+    @Test
+    void batchAnswersEachEntrysOwnOutcome() {
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + entry(US_CORE_PATIENT.formatted("batch-valid"), "PUT", "Patient/batch-valid") + ","
+                + entry(NO_STATUS, "POST", "Observation") + "]}";
+
+        HttpResponse<String> response = post("/fhir/north", batch);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Bundle answer = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+        assertThat(answer.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+        assertThat(answer.getEntry().get(1).getResponse().getStatus()).startsWith("422");
+        assertThat(FHIR.newJsonParser()
+                        .encodeResourceToString(
+                                answer.getEntry().get(1).getResponse().getOutcome()))
+                .contains("Observation.status");
+    }
+
+    @Test
+    void transactionWithOneInvalidEntryStoresNothing() {
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + entry(US_CORE_PATIENT.formatted("transaction-valid"), "PUT", "Patient/transaction-valid") + ","
+                + entry(NO_STATUS, "POST", "Observation") + "]}";
+
+        HttpResponse<String> refused = post("/fhir/north", transaction);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("Observation.status");
+        assertThat(http(request("/fhir/north/Patient/transaction-valid")).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void profileOfAnImplementationGuidePackageIsEnforced() {
+        String claiming = "{\"resourceType\":\"Patient\",\"meta\":{\"profile\":[\""
+                + TestImplementationGuide.PATIENT_PROFILE + "\"]},\"gender\":\"female\"%s}";
+
+        HttpResponse<String> refused = post("/fhir/north/Patient", claiming.formatted(""));
+        HttpResponse<String> stored = post(
+                "/fhir/north/Patient",
+                claiming.formatted(",\"identifier\":[{\"system\":\"urn:mrn\",\"value\":\"1\"}],"
+                        + "\"birthDate\":\"1960-02-03\""));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("Patient.identifier").contains("Patient.birthDate");
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+    }
+
+    private static String entry(String resource, String method, String url) {
+        return "{\"resource\":" + resource + ",\"request\":{\"method\":\"" + method + "\",\"url\":\"" + url + "\"}}";
     }
 
     private HttpResponse<String> put(String path, String body) {

@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Prepares the shared test server: its own database (a fresh database on the embedded PostgreSQL server or, with
  * {@code -Drehab.test.database=h2}, a fresh H2 file like the embedded default) and its own copy of rules/, which
- * the rule-reload tests may change.
+ * the rule-reload tests may change, and a packages folder holding a small implementation guide.
  */
 public class TestServerInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -64,6 +64,7 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
                                     "spring.datasource.password=" + TestPostgres.PASSWORD));
             values.add("rehab.recommendation.rules-directory=" + rulesDirectory());
             values.add("rehab.recommendation.watch-rules=true");
+            values.add("rehab.fhir.implementation-guides=" + TestImplementationGuide.writePackagesFolder());
             // The functional tests run in local mode; the security tests have their own server (SecuredServerIT).
             values.add("rehab.security.enabled=false");
             // Alerts: short timeouts and delays, so that the fault tests run in seconds.
