@@ -3,10 +3,12 @@ package org.rehab.conformance;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorBroadcaster;
+import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.jpa.validation.ValidatorPolicyAdvisor;
 import ca.uhn.fhir.jpa.validation.ValidatorResourceFetcher;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,6 +19,11 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration
 class ValidationConfig {
+
+    @Bean
+    InitializingBean storedDefinitionLookups(JpaValidationSupportChain chain) {
+        return () -> StoredDefinitionLookups.install(chain);
+    }
 
     @Bean
     ProfileValidatingInterceptor profileValidatingInterceptor(
