@@ -2,17 +2,35 @@
 # Patient/$evaluate latency (p50/p95/p99) and throughput with 1 and 4 clients, on the embedded default (H2) and
 # on PostgreSQL, side by side in one run, for the demo patients and a patient with a long history.
 # Usage: src/bench/evaluate.sh [background patients, default 500] [seconds per measurement, default 20]
+#        src/bench/evaluate.sh synthea [largest bundle in MB, default 5] [seconds, default 20]: real records instead,
+#        a Synthea population (src/bench/synthea.sh 20 42) loaded on PostgreSQL, 4 clients; then resident memory.
 # With BASELINE_JAR=path/to/an/earlier/server.jar, the same PostgreSQL measurements also run on that build, on a
 # database of its own, in the same run: compare a change with what came before it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-background=${1:-500}
-seconds=${2:-20}
-
 . src/bench/lib.sh
 build_server
 port=18081
 pg_port=15433
+
+if [ "${1:-}" = synthea ]; then
+    largest_mb=${2:-5}
+    seconds=${3:-20}
+    corpus=$(src/bench/synthea.sh 20 42)
+    start_postgres $pg_port
+    start_server "$work/server.log" $port \
+        env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
+        java -Xmx2g -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
+    java -cp "$classpath" org.rehab.bench.IngestBenchmark "http://localhost:$port/fhir/north" loaded "$corpus" 4 \
+        $((largest_mb * 1048576))
+    java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
+        "http://localhost:$port/fhir/north" PostgreSQL synthea "$seconds"
+    echo "resident memory after loading and evaluating: $(resident_memory $server_pid) MB"
+    exit 0
+fi
+
+background=${1:-500}
+seconds=${2:-20}
 start_postgres $pg_port
 
 run() { # label, server jar, then environment assignments

@@ -12,9 +12,9 @@ build_server() {
     classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 }
 
-# start_postgres PORT: an embedded PostgreSQL on loopback with an empty database "rehab".
+# start_postgres PORT [DATABASE…]: an embedded PostgreSQL on loopback with empty databases (default "rehab").
 start_postgres() {
-    java -cp "$classpath" org.rehab.testsupport.StandalonePostgres "$1" "$work/pg-$1" > "$work/pg-$1.log" 2>&1 &
+    java -cp "$classpath" org.rehab.testsupport.StandalonePostgres "$1" "$work/pg-$1" "${@:2}" > "$work/pg-$1.log" 2>&1 &
     pids+=($!)
     until grep -qs jdbc: "$work/pg-$1.log"; do sleep 0.2; done
 }
@@ -35,4 +35,9 @@ start_server() {
 # stop_server: stops the server start_server started last.
 stop_server() {
     kill $server_pid; wait $server_pid 2> /dev/null || true
+}
+
+# resident_memory PID: the process's resident set size, in MB.
+resident_memory() {
+    echo $(( $(awk '/^VmRSS/ {print $2}' "/proc/$1/status") / 1024 ))
 }

@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("rehab.fhir")
 record FhirServerSettings(
-        @DefaultValue("20MB") DataSize maxRequestSize,
+        @DefaultValue("90MB") DataSize maxRequestSize,
         @DefaultValue("30") int maxSearchParameters,
         @DefaultValue("100") int maxOrValues,
         @DefaultValue("60s") Duration queryTimeout,

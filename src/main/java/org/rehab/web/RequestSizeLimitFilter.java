@@ -32,7 +32,8 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private PayloadTooLargeException tooLarge() {
         return new PayloadTooLargeException("Request body is larger than the limit of " + maxBytes
-                + " bytes (setting rehab.fhir.max-request-size)");
+                + " bytes (setting rehab.fhir.max-request-size): send the records in several bundles, e.g. one"
+                + " per patient");
     }
 
     private final class LimitedRequest extends HttpServletRequestWrapper {

@@ -35,6 +35,10 @@ public final class EvaluateBenchmark {
     public static void main(String[] args) throws Exception {
         String base = args[0];
         String label = args[1];
+        if (args[2].equals("synthea")) {
+            synthea(base, label, Integer.parseInt(args[3]));
+            return;
+        }
         int background = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
 
@@ -62,6 +66,27 @@ public final class EvaluateBenchmark {
         report(label, "record read (dry run)", once(base, others.subList(2 * quarter, 3 * quarter), 1, true));
         report(label, "record read (dry run)", once(base, others.subList(3 * quarter, 4 * quarter), 4, true));
         report(label, "long history, record read", measure(base, List.of("900"), 1, seconds, true, true));
+    }
+
+    /**
+     * {@code EvaluateBenchmark <tenant base URL> <label> synthea <seconds>}: the patients already loaded (a Synthea
+     * population, src/bench/evaluate.sh synthea), each evaluated once with writes, then again and again unchanged.
+     */
+    private static void synthea(String base, String label, int seconds) throws Exception {
+        HttpResponse<String> search = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/Patient?_elements=id&_count=1000"))
+                        .header("Accept", "application/fhir+json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> patients = new ArrayList<>();
+        for (var entry : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(search.body())
+                .path("entry")) {
+            patients.add(entry.path("resource").path("id").asText());
+        }
+        report(label, "Synthea, first, writes", once(base, patients, 4, false));
+        report(label, "Synthea, unchanged record", measure(base, patients, 1, seconds, false));
+        report(label, "Synthea, unchanged record", measure(base, patients, 4, seconds, false));
     }
 
     private record Result(int clients, long[] nanos, double seconds) {}

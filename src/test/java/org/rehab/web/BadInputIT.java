@@ -91,7 +91,7 @@ class BadInputIT extends FhirServerIT {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(30_000);
             String head = "POST /fhir/north/Patient HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/fhir+json\r\nContent-Length: " + (21 * 1024 * 1024)
+                    + "Content-Type: application/fhir+json\r\nContent-Length: " + (91 * 1024 * 1024)
                     + "\r\nExpect: 100-continue\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
 
@@ -100,13 +100,13 @@ class BadInputIT extends FhirServerIT {
             assertThat(response)
                     .startsWith("HTTP/1.1 413")
                     .contains("OperationOutcome")
-                    .contains("larger than the limit");
+                    .contains("larger than the limit of 94371840 bytes (setting rehab.fhir.max-request-size)");
         }
     }
 
     @Test
     void oversizedStreamedBodyIs413() throws Exception {
-        byte[] body = new byte[20 * 1024 * 1024 + 64 * 1024];
+        byte[] body = new byte[90 * 1024 * 1024 + 64 * 1024];
         Arrays.fill(body, (byte) ' ');
         HttpRequest streamed = request("/fhir/north/Patient")
                 .header("Content-Type", JSON)

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Ingest speed and memory, side by side in one run: this server (validation, audit and tenants on) against the plain
+# HAPI JPA starter of the same HAPI version, on the same embedded PostgreSQL (one database each), loading the same
+# unmodified Synthea bundles with the same client (hospital and practitioner batches, then the patient bundles).
+# Prints both rates, their ratio, and each server's resident memory after the load. Each server runs as its own
+# documentation runs it: the starter with the JVM's defaults (its README gives no heap size), this server with the
+# 2 GB heap that this README and the docker image give it (SERVER_HEAP overrides it).
+# Usage: src/bench/ingest.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
+# STARTER_GIT: where to clone the starter from (default its public repository). PROFILE=1: record a JFR profile of
+# this server's load into target/bench/ingest.jfr.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+patients=${1:-20}
+largest_mb=${2:-20}
+clients=${3:-4}
+heap=-Xmx${SERVER_HEAP:-2g}
+starter_tag=image/v8.8.0-1
+starter=target/bench/starter
+
+. src/bench/lib.sh
+build_server
+corpus=$(src/bench/synthea.sh "$patients" 42)
+
+if [ ! -f "$starter/target/ROOT.war" ]; then
+    # The starter's tests are not needed (and some of their files are missing from mirrors): its main code only.
+    rm -rf "$starter" "$work/starter-git"
+    git clone -q --bare "${STARTER_GIT:-https://github.com/hapifhir/hapi-fhir-jpaserver-starter.git}" "$work/starter-git"
+    mkdir -p "$starter"
+    git -C "$work/starter-git" archive "$starter_tag" pom.xml src/main 2> /dev/null | tar -x -C "$starter" || true
+    (cd "$starter" && mvn -q -B -Dmaven.test.skip=true -Pboot package)
+fi
+
+pg_port=15440
+start_postgres $pg_port rehab starter
+port=18090
+
+ingest() { # label, FHIR base
+    java -Xmx2g -cp "$classpath" org.rehab.bench.IngestBenchmark "$2" "$1" "$corpus" "$clients" \
+        $((largest_mb * 1024 * 1024))
+}
+
+echo "corpus: $corpus ($(ls "$corpus" | wc -l) bundles, those up to $largest_mb MB loaded); $clients clients;" \
+    "$(nproc) cores; this server $heap"
+
+java -jar "$starter/target/ROOT.war" --server.port=$port \
+    --spring.datasource.url=jdbc:postgresql://127.0.0.1:$pg_port/starter --spring.datasource.username=postgres \
+    --spring.datasource.password= --spring.datasource.driverClassName=org.postgresql.Driver \
+    --spring.jpa.properties.hibernate.dialect=ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect \
+    --hapi.fhir.cr.enabled=false > "$work/starter.log" 2>&1 &
+server_pid=$!
+pids+=($server_pid)
+until curl -sf "localhost:$port/fhir/metadata" > /dev/null; do
+    kill -0 $server_pid 2> /dev/null || { echo "starter failed to start:"; tail -20 "$work/starter.log"; exit 1; }
+    sleep 0.5
+done
+starter_line=$(ingest starter "http://localhost:$port/fhir")
+starter_rss=$(resident_memory $server_pid)
+stop_server
+
+profile=()
+if [ -n "${PROFILE:-}" ]; then
+    profile=(-XX:StartFlightRecording=filename=target/bench/ingest.jfr,settings=profile)
+fi
+start_server "$work/server.log" $port \
+    env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
+    java $heap "${profile[@]}" -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
+server_line=$(ingest "this server" "http://localhost:$port/fhir/north")
+server_rss=$(resident_memory $server_pid)
+stop_server
+
+echo "$starter_line"
+echo "$server_line"
+rate() { sed -E 's/.*: ([0-9.]+) resources\/s.*/\1/' <<< "$1"; }
+echo "ratio (this server / starter): $(python3 -c "print(round($(rate "$server_line") / $(rate "$starter_line"), 2))")"
+echo "resident memory after the load: starter $starter_rss MB, this server $server_rss MB"
