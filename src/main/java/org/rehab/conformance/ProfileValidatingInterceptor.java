@@ -16,6 +16,11 @@ import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +43,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
  * typical resource (it reads the OID registry and prepares the definitions each time), and an EHR's patient export
  * holds hundreds of resources. An entry that the bundle's validation finds no error in is then stored without being
  * validated again (a bundle is validated in parts of 200 entries, references between them are not
- * checked by either path), as long as it still claims the same profiles (the server may add its own, as it does to
- * recommendations); every other entry is validated on its own as it is stored, so that its own errors refuse it.
+ * checked by either path), as long as what is stored is exactly what was validated; every other entry, and every
+ * entry with a modifierExtension, is validated on its own as it is stored, so that its own errors refuse it.
  */
 @Interceptor
 public class ProfileValidatingInterceptor {
@@ -67,10 +72,15 @@ public class ProfileValidatingInterceptor {
         if (request == null || !(bundle instanceof Bundle received)) {
             return;
         }
-        Map<IBaseResource, List<String>> validated = validatedEntries(request);
+        Map<IBaseResource, String> validated = validatedEntries(request);
         // A batch's entries come back here one by one, each in a bundle of its own, once the whole was validated.
+        // An entry with a modifierExtension is left to be validated alone, where ValidationPolicyInterceptor
+        // reads it.
         List<BundleEntryComponent> entries = received.getEntry().stream()
-                .filter(entry -> entry.getResource() != null && !alreadyValidated(validated, entry.getResource()))
+                .filter(entry -> entry.getResource() != null
+                        && !alreadyValidated(validated, entry.getResource())
+                        && ValidationPolicyInterceptor.modifierExtensionUrls(fhirContext, entry.getResource())
+                                .isEmpty())
                 .toList();
         for (int first = 0; first < entries.size(); first += ENTRIES_PER_VALIDATION) {
             Bundle part = new Bundle().setType(received.getType());
@@ -79,7 +89,7 @@ public class ProfileValidatingInterceptor {
             for (int i = 0; i < part.getEntry().size(); i++) {
                 IBaseResource resource = part.getEntry().get(i).getResource();
                 if (noErrorIn(result, "Bundle.entry[" + i + "]")) {
-                    validated.put(resource, profiles(resource));
+                    validated.put(resource, fingerprint(resource));
                 }
             }
         }
@@ -122,9 +132,35 @@ public class ProfileValidatingInterceptor {
         return fhirValidator.validateWithResult(resource);
     }
 
-    private static boolean alreadyValidated(Map<IBaseResource, List<String>> validated, IBaseResource resource) {
-        List<String> validatedWith = validated.get(resource);
-        return validatedWith != null && validatedWith.equals(profiles(resource));
+    private boolean alreadyValidated(Map<IBaseResource, String> validated, IBaseResource resource) {
+        String validatedAs = validated.get(resource);
+        return validatedAs != null && validatedAs.equals(fingerprint(resource));
+    }
+
+    /**
+     * What was validated, to the byte: the resource's JSON without what the server itself sets as it stores
+     * (id, version, last update, source), with its profiles in any order. HAPI rewrites an update's references and URIs to bundle entries between
+     * the bundle's validation and storage, and the server may add profiles: then the content stored is not the
+     * content validated, and it is validated again.
+     */
+    private String fingerprint(IBaseResource resource) {
+        String json = fhirContext
+                        .newJsonParser()
+                        .setOmitResourceId(true)
+                        .setDontEncodeElements(
+                                Set.of("*.meta.versionId", "*.meta.lastUpdated", "*.meta.source", "*.meta.profile"))
+                        .encodeResourceToString(resource)
+                // HAPI sorts the profiles before storing; their order means nothing.
+                + resource.getMeta().getProfile().stream()
+                        .map(IPrimitiveType::getValueAsString)
+                        .sorted()
+                        .toList();
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean noErrorIn(ValidationResult result, String entryLocation) {
@@ -141,15 +177,12 @@ public class ProfileValidatingInterceptor {
         return message.getSeverity() == ResultSeverityEnum.ERROR || message.getSeverity() == ResultSeverityEnum.FATAL;
     }
 
+    /** The entries validated in their bundle, by identity; a batch's entries are stored by several threads. */
     @SuppressWarnings("unchecked")
-    private static Map<IBaseResource, List<String>> validatedEntries(RequestDetails request) {
-        return (Map<IBaseResource, List<String>>)
-                request.getUserData().computeIfAbsent(VALIDATED_IN_BUNDLE, key -> new IdentityHashMap<>());
-    }
-
-    private static List<String> profiles(IBaseResource resource) {
-        return resource.getMeta().getProfile().stream()
-                .map(IPrimitiveType::getValueAsString)
-                .toList();
+    private static Map<IBaseResource, String> validatedEntries(RequestDetails request) {
+        synchronized (request.getUserData()) {
+            return (Map<IBaseResource, String>) request.getUserData()
+                    .computeIfAbsent(VALIDATED_IN_BUNDLE, key -> Collections.synchronizedMap(new IdentityHashMap<>()));
+        }
     }
 }

@@ -11,10 +11,11 @@ import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.hl7.fhir.instance.model.api.IBaseHasModifierExtensions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.BackboneElement;
 import org.hl7.fhir.r4.model.DomainResource;
-import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Element;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * What validation refuses in data from real EHRs, which carry profiles and extensions of implementation guides
@@ -64,19 +65,44 @@ public class ValidationPolicyInterceptor {
         if (resource == null) {
             return List.of(); // $validate of raw content: the validator itself reads its modifier extensions
         }
-        List<Extension> modifiers = new ArrayList<>();
-        if (resource instanceof DomainResource domain) {
-            modifiers.addAll(domain.getModifierExtension());
-        }
-        for (BackboneElement element :
-                fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, BackboneElement.class)) {
-            modifiers.addAll(element.getModifierExtension());
-        }
-        return modifiers.stream()
-                .map(Extension::getUrl)
+        return modifierExtensionUrls(fhirContext, resource).stream()
                 .filter(url -> url == null || validationSupport.fetchStructureDefinition(url) == null)
                 .map(String::valueOf)
                 .distinct()
+                .toList();
+    }
+
+    /**
+     * The URL of every modifierExtension in the resource: on the resource, on any element that can carry one
+     * (backbone elements, Dosage and the other backbone types), and in contained resources.
+     */
+    static List<String> modifierExtensionUrls(FhirContext fhirContext, IBaseResource resource) {
+        List<IBaseHasModifierExtensions> carriers = new ArrayList<>();
+        if (resource instanceof IBaseHasModifierExtensions root) {
+            carriers.add(root);
+        }
+        carriers.addAll(carriersIn(fhirContext, resource));
+        if (resource instanceof DomainResource domain) {
+            for (Resource contained : domain.getContained()) {
+                if (contained instanceof IBaseHasModifierExtensions root) {
+                    carriers.add(root);
+                }
+                carriers.addAll(carriersIn(fhirContext, contained));
+            }
+        }
+        List<String> urls = new ArrayList<>();
+        for (IBaseHasModifierExtensions carrier : carriers) {
+            for (var extension : carrier.getModifierExtension()) {
+                urls.add(extension.getUrl());
+            }
+        }
+        return urls;
+    }
+
+    private static List<IBaseHasModifierExtensions> carriersIn(FhirContext fhirContext, IBaseResource resource) {
+        return fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, Element.class).stream()
+                .filter(IBaseHasModifierExtensions.class::isInstance)
+                .map(IBaseHasModifierExtensions.class::cast)
                 .toList();
     }
 }

@@ -106,6 +106,46 @@ class RealWorldDataIT extends FhirServerIT {
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
     }
 
+    @Test
+    void unknownModifierExtensionIsRefusedInATransactionAndOnADosage() {
+        String negated = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"weight\"},"
+                + "\"modifierExtension\":[{\"url\":\"http://evil.example/negated\",\"valueBoolean\":true}]}";
+        String onDosage = "{\"resourceType\":\"MedicationStatement\",\"status\":\"active\",\"subject\":{\"display\":"
+                + "\"x\"},\"medicationCodeableConcept\":{\"text\":\"x\"},\"dosage\":[{\"text\":\"daily\","
+                + "\"modifierExtension\":[{\"url\":\"http://evil.example/never\",\"valueBoolean\":true}]}]}";
+
+        HttpResponse<String> transaction = post(
+                "/fhir/north",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\"," + "\"entry\":["
+                        + entry(negated, "POST", "Observation") + "]}");
+        HttpResponse<String> dosage = post("/fhir/north/MedicationStatement", onDosage);
+
+        assertThat(transaction.statusCode()).as(transaction.body()).isEqualTo(422);
+        assertThat(transaction.body()).contains("Unknown modifierExtension http://evil.example/negated");
+        assertThat(dosage.statusCode()).as(dosage.body()).isEqualTo(422);
+        assertThat(dosage.body()).contains("Unknown modifierExtension http://evil.example/never");
+    }
+
+    @Test
+    void updateInATransactionIsValidatedAsItIsStored() {
+        String id = "rewritten-" + Long.toHexString(System.nanoTime());
+        String plain = "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"status\":\"final\",\"code\":"
+                + "{\"text\":\"w\"}}";
+        String observation =
+                plain.substring(0, plain.length() - 1) + ",\"extension\":[{\"url\":\"http://example.org/e\","
+                        + "\"valueUuid\":\"urn:uuid:0b6c1e7a-3f2d-4c1e-9a5b-111111111111\"}]}";
+        assertThat(put("/fhir/north/Observation/" + id, plain).statusCode()).isEqualTo(201);
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":"
+                + "\"urn:uuid:0b6c1e7a-3f2d-4c1e-9a5b-111111111111\",\"resource\":{\"resourceType\":\"Basic\",\"code\":"
+                + "{\"text\":\"x\"}},\"request\":{\"method\":\"POST\",\"url\":\"Basic\"}},"
+                + entry(observation, "PUT", "Observation/" + id) + "]}";
+
+        HttpResponse<String> response = post("/fhir/north", transaction);
+
+        // HAPI rewrites the uuid to the Basic's new id (Basic/…), which is no uuid: stored alone, it is refused.
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+    }
+
     private static String entry(String resource, String method, String url) {
         return "{\"resource\":" + resource + ",\"request\":{\"method\":\"" + method + "\",\"url\":\"" + url + "\"}}";
     }
