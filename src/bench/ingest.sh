@@ -49,10 +49,7 @@ java -jar "$starter/target/ROOT.war" --server.port=$port \
     --hapi.fhir.cr.enabled=false > "$work/starter.log" 2>&1 &
 server_pid=$!
 pids+=($server_pid)
-until curl -sf "localhost:$port/fhir/metadata" > /dev/null; do
-    kill -0 $server_pid 2> /dev/null || { echo "starter failed to start:"; tail -20 "$work/starter.log"; exit 1; }
-    sleep 0.5
-done
+wait_ready "localhost:$port/fhir/metadata" "$work/starter.log"
 starter_line=$(ingest starter "http://localhost:$port/fhir")
 starter_rss=$(resident_memory $server_pid)
 stop_server

@@ -26,9 +26,14 @@ start_server() {
     "$@" --server.port="$port" --rehab.security.enabled=false > "$log" 2>&1 &
     server_pid=$!
     pids+=($server_pid)
-    until curl -sf "localhost:$port/actuator/health/readiness" > /dev/null; do
-        kill -0 $server_pid 2> /dev/null || { echo "server failed to start:"; tail -20 "$log"; exit 1; }
-        sleep 0.1
+    wait_ready "localhost:$port/actuator/health/readiness" "$log"
+}
+
+# wait_ready URL LOG: waits until URL answers, or exits with the log's tail if the server ($server_pid) stopped.
+wait_ready() {
+    until curl -sf "$1" > /dev/null; do
+        kill -0 $server_pid 2> /dev/null || { echo "server failed to start:"; tail -20 "$2"; exit 1; }
+        sleep 0.2
     done
 }
 

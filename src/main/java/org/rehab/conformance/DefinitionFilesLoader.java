@@ -104,7 +104,8 @@ class DefinitionFilesLoader implements ApplicationRunner {
                 .toList();
     }
 
-    private static String sha256(String content) {
+    /** The SHA-256 of the text's UTF-8 bytes, in hex. */
+    static String sha256(String content) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
