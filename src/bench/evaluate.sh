@@ -4,7 +4,7 @@
 # Usage: src/bench/evaluate.sh [background patients, default 500] [seconds per measurement, default 20]
 #        src/bench/evaluate.sh synthea [largest bundle in MB, default 5] [seconds, default 20]: real records instead,
 #        a Synthea population (src/bench/synthea.sh 20 42) loaded on PostgreSQL, 4 clients; then resident memory.
-#        PROFILE=1: record a JFR profile of the server into target/bench/evaluate.jfr.
+#        PROFILE=1: record a JFR profile of the evaluations (not of the load) into target/bench/evaluate.jfr.
 # With BASELINE_JAR=path/to/an/earlier/server.jar, the same PostgreSQL measurements also run on that build, on a
 # database of its own, in the same run: compare a change with what came before it.
 set -euo pipefail
@@ -21,10 +21,12 @@ if [ "${1:-}" = synthea ]; then
     start_postgres $pg_port
     start_server "$work/server.log" $port \
         env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
-        java -Xmx2g ${PROFILE:+-XX:StartFlightRecording=filename=target/bench/evaluate.jfr,settings=profile} \
-        -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
+        java -Xmx2g -XX:FlightRecorderOptions:stackdepth=512 -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
     java -cp "$classpath" org.rehab.bench.IngestBenchmark "http://localhost:$port/fhir/north" loaded "$corpus" 4 \
         $((largest_mb * 1048576))
+    if [ -n "${PROFILE:-}" ]; then
+        jcmd $server_pid JFR.start settings=profile filename="$PWD/target/bench/evaluate.jfr" > /dev/null
+    fi
     java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
         "http://localhost:$port/fhir/north" PostgreSQL synthea "$seconds"
     echo "resident memory after loading and evaluating: $(resident_memory $server_pid) MB"

@@ -56,7 +56,7 @@ stop_server
 
 profile=()
 if [ -n "${PROFILE:-}" ]; then
-    profile=(-XX:StartFlightRecording=filename=target/bench/ingest.jfr,settings=profile)
+    profile=(-XX:StartFlightRecording=filename=target/bench/ingest.jfr,settings=profile -XX:FlightRecorderOptions:stackdepth=512)
 fi
 start_server "$work/server.log" $port \
     env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
