@@ -24,14 +24,20 @@ class ActiveRecommendations {
         this.jdbc = jdbc;
     }
 
-    /** The ServiceRequest id of each active recommendation of the patient. */
-    Map<RecommendationType, String> of(String tenant, String patientId) {
-        Map<RecommendationType, String> active = new EnumMap<>(RecommendationType.class);
+    /** An active recommendation's ServiceRequest: its id and current version (null if not known). */
+    record Active(String serviceRequestId, Long version) {}
+
+    /** The active recommendations of the patient. */
+    Map<RecommendationType, Active> of(String tenant, String patientId) {
+        Map<RecommendationType, Active> active = new EnumMap<>(RecommendationType.class);
         jdbc.query(
-                "SELECT recommendation, service_request_id FROM rehab_active_recommendation"
+                "SELECT recommendation, service_request_id, service_request_version FROM rehab_active_recommendation"
                         + " WHERE tenant = ? AND patient_id = ?",
                 row -> {
-                    active.put(RecommendationType.fromKey(row.getString(1)), row.getString(2));
+                    long version = row.getLong(3);
+                    active.put(
+                            RecommendationType.fromKey(row.getString(1)),
+                            new Active(row.getString(2), row.wasNull() ? null : version));
                 },
                 tenant,
                 patientId);
@@ -43,21 +49,31 @@ class ActiveRecommendations {
      *
      * @throws ResourceVersionConflictException if the patient already has one of this kind
      */
-    void register(String tenant, String patientId, RecommendationType type, String serviceRequestId) {
+    void register(String tenant, String patientId, RecommendationType type, String serviceRequestId, Long version) {
         try {
             jdbc.update(
-                    "INSERT INTO rehab_active_recommendation"
-                            + " (tenant, patient_id, recommendation, service_request_id, registered_at)"
-                            + " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO rehab_active_recommendation (tenant, patient_id, recommendation, service_request_id,"
+                            + " service_request_version, registered_at) VALUES (?, ?, ?, ?, ?, ?)",
                     tenant,
                     patientId,
                     type.key(),
                     serviceRequestId,
+                    version,
                     Timestamp.from(Instant.now()));
         } catch (DuplicateKeyException e) {
             throw new ResourceVersionConflictException("The patient already has an active " + type.title()
                     + " recommendation: close it before another one is made active");
         }
+    }
+
+    /** An active recommendation's ServiceRequest was changed and is still active. */
+    void revised(String tenant, String serviceRequestId, Long version) {
+        jdbc.update(
+                "UPDATE rehab_active_recommendation SET service_request_version = ?"
+                        + " WHERE tenant = ? AND service_request_id = ?",
+                version,
+                tenant,
+                serviceRequestId);
     }
 
     void unregister(String tenant, String serviceRequestId) {

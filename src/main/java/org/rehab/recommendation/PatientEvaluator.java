@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.RecommendationSettings.ClinicalCriteria;
@@ -44,6 +44,14 @@ class PatientEvaluator {
     private record FactsKey(String tenant, String patientId, RecordRevisions.Revision revision, LocalDate today) {}
 
     private final Cache<FactsKey, ClinicalFacts> facts = Caffeine.newBuilder()
+            .maximumSize(20_000)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
+
+    /** One version of an active recommendation's ServiceRequest: what it says never changes. */
+    private record ServiceRequestVersion(String tenant, String id, long version) {}
+
+    private final Cache<ServiceRequestVersion, ServiceRequest> activeRequests = Caffeine.newBuilder()
             .maximumSize(20_000)
             .expireAfterAccess(Duration.ofHours(1))
             .build();
@@ -103,7 +111,7 @@ class PatientEvaluator {
         ClinicalFacts facts = this.facts.get(key, k -> new ClinicalFactsBuilder(criteria, today, clock.getZone())
                 .build(reader.read(request, patientId, criteria, today)));
         List<Recommendation> recommendations = ruleSet.fire(facts.all());
-        Map<RecommendationType, String> activeNow = active.of(tenant, patient);
+        Map<RecommendationType, ActiveRecommendations.Active> activeNow = active.of(tenant, patient);
 
         List<RecommendationType> notActive = recommendations.stream()
                 .map(Recommendation::type)
@@ -124,14 +132,17 @@ class PatientEvaluator {
                 ? Map.of()
                 : writer.write(request, patient, toWrite, facts.derivedBmi().orElse(null), ruleSet, now);
 
-        Map<String, ServiceRequest> activeRequests = readAll(request, activeNow.values());
+        Map<String, ServiceRequest> activeRequests = readActive(request, activeNow.values());
         List<Evaluation.Recommended> recommended = new ArrayList<>();
         for (Recommendation recommendation : recommendations) {
-            String activeId = activeNow.get(recommendation.type());
+            ActiveRecommendations.Active activeOne = activeNow.get(recommendation.type());
             ServiceRequest decision = decided.get(recommendation.type());
-            if (activeId != null) {
+            if (activeOne != null) {
                 recommended.add(new Evaluation.Recommended(
-                        recommendation, Evaluation.Status.ALREADY_ACTIVE, activeRequests.get(activeId), null));
+                        recommendation,
+                        Evaluation.Status.ALREADY_ACTIVE,
+                        activeRequests.get(activeOne.serviceRequestId()),
+                        null));
             } else if (decision != null) {
                 recommended.add(new Evaluation.Recommended(
                         recommendation, Evaluation.Status.decidedAs(decision), decision, null));
@@ -149,7 +160,7 @@ class PatientEvaluator {
         }
         List<ServiceRequest> noLongerSupported = activeNow.entrySet().stream()
                 .filter(e -> recommendations.stream().noneMatch(r -> r.type() == e.getKey()))
-                .map(e -> activeRequests.get(e.getValue()))
+                .map(e -> activeRequests.get(e.getValue().serviceRequestId()))
                 .toList();
         return new Evaluation(
                 patient,
@@ -162,14 +173,39 @@ class PatientEvaluator {
                 facts.notEligible());
     }
 
-    /** The ServiceRequests with these ids, in one search. */
-    private Map<String, ServiceRequest> readAll(RequestDetails request, Collection<String> ids) {
-        if (ids.isEmpty()) {
-            return Map.of();
+    /**
+     * The active recommendations' ServiceRequests by id: from memory when their current version was read before
+     * (reading them had been a quarter of an unchanged record's evaluation), the others in one search.
+     */
+    private Map<String, ServiceRequest> readActive(
+            RequestDetails request, Collection<ActiveRecommendations.Active> actives) {
+        String tenant = request.getTenantId();
+        Map<String, ServiceRequest> found = new HashMap<>();
+        List<String> toRead = new ArrayList<>();
+        for (ActiveRecommendations.Active activeOne : actives) {
+            ServiceRequest known = activeOne.version() == null
+                    ? null
+                    : activeRequests.getIfPresent(
+                            new ServiceRequestVersion(tenant, activeOne.serviceRequestId(), activeOne.version()));
+            if (known != null) {
+                found.put(activeOne.serviceRequestId(), known.copy());
+            } else {
+                toRead.add(activeOne.serviceRequestId());
+            }
         }
-        SearchParameterMap byId =
-                SearchParameterMap.newSynchronous().add("_id", new TokenOrListParam(null, ids.toArray(String[]::new)));
-        return daos.getResourceDao(ServiceRequest.class).searchForResources(byId, request).stream()
-                .collect(Collectors.toMap(r -> r.getIdElement().getIdPart(), r -> r));
+        if (toRead.isEmpty()) {
+            return found;
+        }
+        SearchParameterMap byId = SearchParameterMap.newSynchronous()
+                .add("_id", new TokenOrListParam(null, toRead.toArray(String[]::new)));
+        for (ServiceRequest read : daos.getResourceDao(ServiceRequest.class).searchForResources(byId, request)) {
+            IdType id = read.getIdElement();
+            found.put(id.getIdPart(), read);
+            if (id.isVersionIdPartValidLong()) {
+                activeRequests.put(
+                        new ServiceRequestVersion(tenant, id.getIdPart(), id.getVersionIdPartAsLong()), read.copy());
+            }
+        }
+        return found;
     }
 }

@@ -48,6 +48,8 @@ public class RecommendationLifecycleInterceptor {
                 closed(updated, type, tenant(request), updated.getStatus().toCode());
             } else if (!wasActive && isActive) {
                 activated(updated, type, tenant(request));
+            } else if (isActive) {
+                active.revised(tenant(request), updated.getIdElement().getIdPart(), version(updated));
             }
         });
     }
@@ -62,7 +64,7 @@ public class RecommendationLifecycleInterceptor {
     private void activated(ServiceRequest request, RecommendationType type, String tenant) {
         String id = request.getIdElement().getIdPart();
         String patientId = RecommendationRequests.patientIdOf(request);
-        active.register(tenant, patientId, type, id);
+        active.register(tenant, patientId, type, id, version(request));
         events.publishEvent(new RecommendationEvent.Created(tenant, id, patientId, type, request.copy()));
     }
 
@@ -71,6 +73,13 @@ public class RecommendationLifecycleInterceptor {
         active.unregister(tenant, id);
         events.publishEvent(new RecommendationEvent.Closed(
                 tenant, id, RecommendationRequests.patientIdOf(request), type, status, request.copy()));
+    }
+
+    private static Long version(ServiceRequest request) {
+        return request.getIdElement().hasVersionIdPart()
+                        && request.getIdElement().isVersionIdPartValidLong()
+                ? request.getIdElement().getVersionIdPartAsLong()
+                : null;
     }
 
     private static String tenant(RequestDetails request) {

@@ -257,6 +257,35 @@ class EvaluateOperationIT extends FhirServerIT {
     }
 
     @Test
+    void anActiveRecommendationIsAnsweredAsItIsNowAfterATherapistEditsIt() {
+        String tenant = createTenant("edited");
+        String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(3));
+        ServiceRequest created =
+                view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
+        view(evaluate(tenant, patient, false));
+        ServiceRequest unchanged =
+                view(evaluate(tenant, patient, false)).recommendations().get(0).serviceRequest();
+        assertThat(unchanged.getIdElement().getVersionIdPart()).isEqualTo("1");
+        assertThat(unchanged.getCode().getCodingFirstRep().getCode()).isEqualTo(WEIGHT_MANAGEMENT);
+        ServiceRequest stored = client(tenant)
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(created.getIdElement().getIdPart())
+                .execute();
+        stored.addNote().setText("Discussed with the patient; starts next week");
+        client(tenant).update().resource(stored).execute();
+
+        EvaluationView evaluation = view(evaluate(tenant, patient, false));
+
+        assertThat(evaluation.statuses()).containsExactly("already-active");
+        ServiceRequest answered = evaluation.recommendations().get(0).serviceRequest();
+        assertThat(answered.getIdElement().getVersionIdPart()).isEqualTo("2");
+        assertThat(answered.getNote())
+                .extracting(note -> note.getText())
+                .contains("Discussed with the patient; starts next week");
+    }
+
+    @Test
     void recommendationDeclinedByATherapistIsNotProposedAgainOnTheSameEvidence() {
         String tenant = createTenant("declined");
         String patient = patientWithBmi(tenant, "33.0", LocalDate.now().minusDays(3));
