@@ -2,8 +2,9 @@
 # Ingest speed and memory, side by side in one run: this server (validation, audit and tenants on) against the plain
 # HAPI JPA starter of the same HAPI version, on the same embedded PostgreSQL (one database each), loading the same
 # unmodified Synthea bundles with the same client (hospital and practitioner batches, then the patient bundles).
-# Prints both rates, their ratio, and each server's resident memory after the load. Each server runs as its own
-# documentation runs it: the starter with the JVM's defaults (its README gives no heap size), this server with the
+# Prints both rates, their ratio, and each server's resident memory after the load; then this server evaluates every
+# loaded patient (Synthea $evaluate percentiles, as evaluate.sh synthea; EVALUATE_SECONDS per measurement, default
+# 20) and its resident memory is measured again. Each server runs as its own documentation runs it: the starter with the JVM's defaults (its README gives no heap size), this server with the
 # 2 GB heap that this README and the docker image give it (SERVER_HEAP overrides it).
 # Usage: src/bench/ingest.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
 # STARTER_GIT: where to clone the starter from (default its public repository). PROFILE=1: record a JFR profile of
@@ -62,6 +63,10 @@ start_server "$work/server.log" $port \
     env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
     java $heap "${profile[@]}" -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
 server_line=$(ingest "this server" "http://localhost:$port/fhir/north")
+server_load_rss=$(resident_memory $server_pid)
+# What the starter cannot do: every loaded patient evaluated (first evaluation with writes, then unchanged).
+evaluations=$(java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
+    "http://localhost:$port/fhir/north" PostgreSQL synthea "${EVALUATE_SECONDS:-20}")
 server_rss=$(resident_memory $server_pid)
 stop_server
 
@@ -69,4 +74,6 @@ echo "$starter_line"
 echo "$server_line"
 rate() { sed -E 's/.*: ([0-9.]+) resources\/s.*/\1/' <<< "$1"; }
 echo "ratio (this server / starter): $(python3 -c "print(round($(rate "$server_line") / $(rate "$starter_line"), 2))")"
-echo "resident memory after the load: starter $starter_rss MB, this server $server_rss MB"
+echo "resident memory after the load: starter $starter_rss MB, this server $server_load_rss MB"
+echo "$evaluations"
+echo "resident memory of this server after the load and the evaluations: $server_rss MB"
