@@ -18,11 +18,23 @@ public record RecommendationSettings(
         @DefaultValue("90") int recentSurgeryDays,
         @DefaultValue("http://snomed.info/sct|82423001") List<String> chronicPainCodes,
         @DefaultValue("http://snomed.info/sct|394801008") List<String> admissibleDepartments,
+        @DefaultValue("false") boolean evaluateOnChange,
         @DefaultValue Map<String, TenantOverrides> tenants) {
 
     /** What one hospital changes; an unset value keeps the default. */
     public record TenantOverrides(
-            Integer recentSurgeryDays, List<String> chronicPainCodes, List<String> admissibleDepartments) {}
+            Integer recentSurgeryDays,
+            List<String> chronicPainCodes,
+            List<String> admissibleDepartments,
+            Boolean evaluateOnChange) {}
+
+    /** Whether a patient of the tenant is evaluated in the background whenever their record changes. */
+    public boolean evaluatesOnChange(String tenant) {
+        TenantOverrides overrides = tenants.get(tenant);
+        return overrides != null && overrides.evaluateOnChange() != null
+                ? overrides.evaluateOnChange()
+                : evaluateOnChange;
+    }
 
     /** The criteria that apply to a tenant. */
     public ClinicalCriteria criteriaFor(String tenant) {

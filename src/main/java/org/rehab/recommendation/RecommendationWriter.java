@@ -34,6 +34,8 @@ import org.springframework.stereotype.Component;
 class RecommendationWriter {
 
     static final String RULES_BASE = "http://rehab.example.org/fhir/rules/";
+    /** Marks a request while it writes an evaluation's results: they are not a change to evaluate again. */
+    private static final String EVALUATION_WRITE = RecommendationWriter.class.getName() + ".writing";
 
     private final IFhirSystemDao<Bundle, Meta> systemDao;
     private final Set<String> tenantsWithDevice = ConcurrentHashMap.newKeySet();
@@ -74,18 +76,25 @@ class RecommendationWriter {
         if (transaction.getEntry().isEmpty()) {
             return written;
         }
+        request.getUserData().put(EVALUATION_WRITE, Boolean.TRUE);
         try {
             Bundle response = systemDao.transaction(request, transaction);
             assignIds(transaction, response);
         } catch (RuntimeException e) {
             tenantsWithDevice.remove(tenant);
             throw e;
+        } finally {
+            request.getUserData().remove(EVALUATION_WRITE);
         }
         tenantsWithDevice.add(tenant);
         written.values().forEach(w -> w.serviceRequest()
                 .getRelevantHistoryFirstRep()
                 .setReference("Provenance/" + w.provenance().getIdElement().getIdPart()));
         return written;
+    }
+
+    static boolean isEvaluationWrite(RequestDetails request) {
+        return request != null && Boolean.TRUE.equals(request.getUserData().get(EVALUATION_WRITE));
     }
 
     private static Provenance provenance(Recommendation recommendation, RuleSet rules, String target, Date now) {

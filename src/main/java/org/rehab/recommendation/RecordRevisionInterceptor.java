@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.provider.ProviderConstants;
+import java.time.Clock;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -22,16 +23,24 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Renews the {@link RecordRevisions revision} of every patient whose rule inputs a write touches (their Patient,
  * Conditions, Observations, Procedures and Encounters; PractitionerRoles count for the whole tenant), once per
- * transaction, just before it commits.
+ * transaction, just before it commits; in a tenant that evaluates on change, the same patients are queued for
+ * evaluation ({@link EvaluationQueue}) in the same transaction, except after an evaluation's own writes.
  */
 @Interceptor
 @Component
 public class RecordRevisionInterceptor {
 
     private final RecordRevisions revisions;
+    private final EvaluationQueue queue;
+    private final RecommendationSettings settings;
+    private final Clock clock;
 
-    RecordRevisionInterceptor(RecordRevisions revisions) {
+    RecordRevisionInterceptor(
+            RecordRevisions revisions, EvaluationQueue queue, RecommendationSettings settings, Clock clock) {
         this.revisions = revisions;
+        this.queue = queue;
+        this.settings = settings;
+        this.clock = clock;
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -58,8 +67,14 @@ public class RecordRevisionInterceptor {
         String tenant = request == null || request.getTenantId() == null
                 ? ProviderConstants.DEFAULT_PARTITION_NAME
                 : request.getTenantId();
+        boolean toEvaluate = !RecordRevisions.WHOLE_TENANT.equals(patient)
+                && !RecommendationWriter.isEvaluationWrite(request)
+                && settings.evaluatesOnChange(tenant);
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             revisions.changed(tenant, Set.of(patient));
+            if (toEvaluate) {
+                queue.changed(tenant, Set.of(patient), clock.instant());
+            }
             return;
         }
         Changes changes = (Changes) TransactionSynchronizationManager.getResource(this);
@@ -69,6 +84,9 @@ public class RecordRevisionInterceptor {
             TransactionSynchronizationManager.registerSynchronization(changes);
         }
         changes.patients.add(patient);
+        if (toEvaluate) {
+            changes.toEvaluate.add(patient);
+        }
     }
 
     /** The patient whose rule inputs the resource is part of, {@code "*"} for tenant-wide data, or null. */
@@ -97,6 +115,7 @@ public class RecordRevisionInterceptor {
 
         private final String tenant;
         private final Set<String> patients = new TreeSet<>();
+        private final Set<String> toEvaluate = new TreeSet<>();
 
         private Changes(String tenant) {
             this.tenant = tenant;
@@ -105,6 +124,9 @@ public class RecordRevisionInterceptor {
         @Override
         public void beforeCommit(boolean readOnly) {
             revisions.changed(tenant, patients);
+            if (!toEvaluate.isEmpty()) {
+                queue.changed(tenant, toEvaluate, clock.instant());
+            }
         }
 
         @Override

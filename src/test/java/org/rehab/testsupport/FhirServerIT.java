@@ -72,7 +72,11 @@ public abstract class FhirServerIT {
 
     /** Registers a new hospital tenant with HAPI's partition-management operation, as an administrator would. */
     protected String createTenant(String prefix) {
-        String name = prefix + Long.toHexString(System.nanoTime());
+        return createTenantNamed(prefix + Long.toHexString(System.nanoTime()));
+    }
+
+    /** A tenant with exactly this name, for settings that name it. */
+    protected String createTenantNamed(String name) {
         Parameters parameters = new Parameters();
         parameters.addParameter().setName("id").setValue(new IntegerType(NEXT_PARTITION_ID.incrementAndGet()));
         parameters.addParameter().setName("name").setValue(new CodeType(name));

@@ -75,6 +75,8 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             values.add("rehab.hl7.communication-sync-interval=100ms");
             // South admits surgeries of the last 30 days only (a per-tenant override under test).
             values.add("rehab.recommendation.tenants.south.recent-surgery-days=30");
+            // Evaluation on change, in a tenant of its own (EvaluationOnChangeIT), so that no other test meets it.
+            values.add("rehab.recommendation.tenants.onchange.evaluate-on-change=true");
             properties = TestPropertyValues.of(values);
         }
         return properties;

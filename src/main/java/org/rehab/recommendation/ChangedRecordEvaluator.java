@@ -1,0 +1,143 @@
+package org.rehab.recommendation;
+
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.hl7.fhir.r4.model.IdType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Evaluates, in the background, the patients whose record changed in a tenant that evaluates on change
+ * ({@code rehab.recommendation.evaluate-on-change}, or per tenant): never inside the writer's request, once per
+ * patient however many writes queued them, with the recommendations and HL7 alerts an evaluation always makes.
+ * The queue's length and the age of its oldest change are the metrics {@code rehab.evaluation.queue.length} and
+ * {@code rehab.evaluation.queue.lag}.
+ */
+@Component
+class ChangedRecordEvaluator implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangedRecordEvaluator.class);
+    private static final int BATCH = 20;
+    /** How long a claimed patient is held; a worker that dies lets them go when this runs out. */
+    private static final Duration CLAIM = Duration.ofMinutes(5);
+
+    private static final Duration IDLE = Duration.ofMillis(250);
+
+    private final EvaluationQueue queue;
+    private final PatientEvaluator evaluator;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final Counter evaluated;
+    private volatile Thread worker;
+
+    ChangedRecordEvaluator(
+            EvaluationQueue queue,
+            PatientEvaluator evaluator,
+            PlatformTransactionManager transactions,
+            Clock clock,
+            MeterRegistry meters) {
+        this.queue = queue;
+        this.evaluator = evaluator;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
+        this.evaluated = meters.counter("rehab.evaluations.on-change");
+        Gauge.builder("rehab.evaluation.queue.length", queue, EvaluationQueue::length)
+                .description("Patients waiting to be evaluated after a change to their record")
+                .register(meters);
+        Gauge.builder("rehab.evaluation.queue.lag", this, ChangedRecordEvaluator::lagSeconds)
+                .description("Age of the oldest change waiting to be evaluated")
+                .baseUnit("seconds")
+                .register(meters);
+    }
+
+    @Override
+    public synchronized void start() {
+        worker = new Thread(this::evaluateUntilStopped, "evaluation-on-change");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        Thread thread = worker;
+        worker = null;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null;
+    }
+
+    private void evaluateUntilStopped() {
+        while (worker != null) {
+            try {
+                Instant now = clock.instant();
+                List<EvaluationQueue.Claimed> claimed =
+                        transaction.execute(status -> queue.claim(BATCH, now, now.plus(CLAIM)));
+                if (claimed == null || claimed.isEmpty()) {
+                    Thread.sleep(IDLE.toMillis());
+                    continue;
+                }
+                claimed.forEach(this::evaluate);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Evaluation on change waits for the database: {}",
+                        e.getClass().getSimpleName());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void evaluate(EvaluationQueue.Claimed patient) {
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.setTenantId(patient.tenant());
+        try {
+            evaluator.evaluate(request, new IdType("Patient", patient.patientId()), false);
+            evaluated.increment();
+        } catch (ResourceNotFoundException | ResourceGoneException noSuchPatient) {
+            // Data about a patient the tenant does not hold (or no longer): nothing to evaluate.
+        } catch (RuntimeException e) {
+            // Left claimed: evaluated again when the claim runs out. The patient is not named in the log.
+            log.atWarn()
+                    .addKeyValue("tenant", patient.tenant())
+                    .log(
+                            "A patient's evaluation on change failed and will be retried: {}",
+                            e.getClass().getSimpleName());
+            return;
+        }
+        queue.evaluated(patient);
+    }
+
+    private double lagSeconds() {
+        return queue.oldestChange()
+                .map(oldest ->
+                        Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0))
+                .orElse(0.0);
+    }
+}
