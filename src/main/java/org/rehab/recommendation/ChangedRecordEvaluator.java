@@ -30,7 +30,7 @@ class ChangedRecordEvaluator implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChangedRecordEvaluator.class);
     private static final int BATCH = 20;
-    /** How long a claimed patient is held; a worker that dies lets them go when this runs out. */
+    /** How long a batch of claimed patients is held; a worker that dies lets them go when this runs out. */
     private static final Duration CLAIM = Duration.ofMinutes(5);
 
     private static final Duration IDLE = Duration.ofMillis(250);
