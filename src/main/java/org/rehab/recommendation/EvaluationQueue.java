@@ -3,6 +3,7 @@ package org.rehab.recommendation;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -52,14 +53,28 @@ class EvaluationQueue {
         }
     }
 
-    /** Claims the patients waiting longest until {@code claimUntil}; call inside a transaction. */
+    /**
+     * Claims patients until {@code claimUntil}, those waiting longest first, each tenant with waiting patients
+     * getting an equal share of the batch (one hospital's initial load does not hold up another's evaluations);
+     * call inside a transaction.
+     */
     List<Claimed> claim(int limit, Instant now, Instant claimUntil) {
-        List<Claimed> claimed = jdbc.query(
-                "SELECT tenant, patient_id, version, attempts FROM rehab_evaluation_queue"
-                        + " WHERE claimed_until IS NULL OR claimed_until < ?"
-                        + " ORDER BY queued_at FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
-                (row, i) -> new Claimed(row.getString(1), row.getString(2), row.getLong(3), row.getInt(4)),
-                Timestamp.from(now));
+        Timestamp at = Timestamp.from(now);
+        List<String> tenants = jdbc.queryForList(
+                "SELECT DISTINCT tenant FROM rehab_evaluation_queue WHERE claimed_until IS NULL OR claimed_until < ?",
+                String.class,
+                at);
+        int share = Math.max(1, limit / Math.max(1, tenants.size()));
+        List<Claimed> claimed = new ArrayList<>();
+        for (String tenant : tenants) {
+            claimed.addAll(jdbc.query(
+                    "SELECT tenant, patient_id, version, attempts FROM rehab_evaluation_queue"
+                            + " WHERE tenant = ? AND (claimed_until IS NULL OR claimed_until < ?)"
+                            + " ORDER BY queued_at FETCH FIRST " + share + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    (row, i) -> new Claimed(row.getString(1), row.getString(2), row.getLong(3), row.getInt(4)),
+                    tenant,
+                    at));
+        }
         for (Claimed patient : claimed) {
             jdbc.update(
                     "UPDATE rehab_evaluation_queue SET claimed_until = ? WHERE tenant = ? AND patient_id = ?",

@@ -51,12 +51,25 @@ class EvaluationQueueTest {
     @Test
     void patientsAreServedInTheOrderTheyJoinedEvenIfTheirRecordKeepsChanging() {
         queue.changed("north", Set.of("busy"), NOW);
-        queue.changed("south", Set.of("quiet"), NOW.plusSeconds(1));
+        queue.changed("north", Set.of("quiet"), NOW.plusSeconds(1));
         queue.changed("north", Set.of("busy"), NOW.plusSeconds(2));
 
         assertThat(patients(queue.claim(1, NOW.plusSeconds(3), NOW.plus(CLAIM))))
                 .containsExactly("busy");
         assertThat(queue.oldestChange()).contains(NOW);
+    }
+
+    @Test
+    void oneHospitalsLongQueueDoesNotHoldUpAnothers() {
+        for (int i = 0; i < 10; i++) {
+            queue.changed("north", Set.of("initial-load-" + i), NOW.plusSeconds(i));
+        }
+        queue.changed("south", Set.of("changed-later"), NOW.plusSeconds(20));
+
+        List<String> firstBatch = patients(queue.claim(4, NOW.plusSeconds(21), NOW.plus(CLAIM)));
+
+        assertThat(firstBatch).contains("changed-later", "initial-load-0", "initial-load-1");
+        assertThat(firstBatch).doesNotContain("initial-load-9");
     }
 
     @Test
