@@ -2,7 +2,7 @@
 # classpath, starts PostgreSQL and servers, and stops them (and deletes the work directory) on exit.
 work=$(mktemp -d)
 pids=()
-trap 'kill "${pids[@]}" 2> /dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${pids[@]}" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$work"' EXIT
 
 # Packages the server ($jar) and writes the test classpath ($classpath) the benchmark clients run on.
 build_server() {
