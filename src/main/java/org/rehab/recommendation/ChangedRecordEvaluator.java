@@ -22,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Evaluates, in the background, the patients whose record changed in a tenant that evaluates on change
  * ({@code rehab.recommendation.evaluate-on-change}, or per tenant): never inside the writer's request, once per
  * patient however many writes queued them, with the recommendations and HL7 alerts an evaluation always makes.
- * The queue's length and the age of its oldest change are the metrics {@code rehab.evaluation.queue.length} and
- * {@code rehab.evaluation.queue.lag}.
+ * The queue's length and how long its oldest patient has waited are the metrics
+ * {@code rehab.evaluation.queue.length} and {@code rehab.evaluation.queue.lag}; evaluations done and failed are
+ * counted in {@code rehab.evaluations.on-change} and {@code rehab.evaluations.on-change.failed}.
  */
 @Component
 class ChangedRecordEvaluator implements SmartLifecycle {
@@ -40,6 +41,7 @@ class ChangedRecordEvaluator implements SmartLifecycle {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Counter evaluated;
+    private final Counter failed;
     private volatile Thread worker;
 
     ChangedRecordEvaluator(
@@ -53,6 +55,7 @@ class ChangedRecordEvaluator implements SmartLifecycle {
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
         this.evaluated = meters.counter("rehab.evaluations.on-change");
+        this.failed = meters.counter("rehab.evaluations.on-change.failed");
         Gauge.builder("rehab.evaluation.queue.length", queue, EvaluationQueue::length)
                 .description("Patients waiting to be evaluated after a change to their record")
                 .register(meters);

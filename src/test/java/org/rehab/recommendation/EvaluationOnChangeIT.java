@@ -72,6 +72,8 @@ class EvaluationOnChangeIT extends FhirServerIT {
     void aBurstOfWritesForOnePatientEvaluatesThemOnce() {
         String patient = uniqueId("burst");
         double before = evaluationsOnChange();
+        double failedBefore =
+                meters.counter("rehab.evaluations.on-change.failed").count();
 
         client(TENANT)
                 .transaction()
@@ -84,6 +86,7 @@ class EvaluationOnChangeIT extends FhirServerIT {
         eventually("the queue drained", () -> queueLength() == 0);
         assertThat(activeCodes(TENANT, patient)).containsExactly(WEIGHT_MANAGEMENT);
         assertThat(evaluationsOnChange() - before).isEqualTo(1.0);
+        assertThat(meters.counter("rehab.evaluations.on-change.failed").count()).isEqualTo(failedBefore);
     }
 
     @Test
