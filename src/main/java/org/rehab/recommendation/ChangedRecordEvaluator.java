@@ -10,9 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -37,16 +41,31 @@ class ChangedRecordEvaluator implements SmartLifecycle {
     private static final Duration IDLE = Duration.ofMillis(250);
 
     private final EvaluationQueue queue;
-    private final PatientEvaluator evaluator;
+    private final Evaluation evaluator;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Counter evaluated;
     private final Counter failed;
-    private volatile Thread worker;
+    private ScheduledExecutorService worker;
 
+    /** Evaluates one patient, writing what an evaluation writes. */
+    interface Evaluation {
+        void evaluate(SystemRequestDetails request, IdType patient);
+    }
+
+    @Autowired
     ChangedRecordEvaluator(
             EvaluationQueue queue,
             PatientEvaluator evaluator,
+            PlatformTransactionManager transactions,
+            Clock clock,
+            MeterRegistry meters) {
+        this(queue, (request, patient) -> evaluator.evaluate(request, patient, false), transactions, clock, meters);
+    }
+
+    ChangedRecordEvaluator(
+            EvaluationQueue queue,
+            Evaluation evaluator,
             PlatformTransactionManager transactions,
             Clock clock,
             MeterRegistry meters) {
@@ -67,52 +86,55 @@ class ChangedRecordEvaluator implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        worker = new Thread(this::evaluateUntilStopped, "evaluation-on-change");
-        worker.setDaemon(true);
-        worker.start();
+        worker = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "evaluation-on-change");
+            thread.setDaemon(true);
+            return thread;
+        });
+        worker.scheduleWithFixedDelay(this::evaluateWaitingPatients, 0, IDLE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public synchronized void stop() {
-        Thread thread = worker;
-        worker = null;
-        if (thread != null) {
-            thread.interrupt();
+        if (worker != null) {
+            worker.shutdownNow(); // what is left of a batch is claimed again when its claim runs out
             try {
-                thread.join(10_000);
+                worker.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            worker = null;
         }
     }
 
     @Override
-    public boolean isRunning() {
+    public synchronized boolean isRunning() {
         return worker != null;
     }
 
-    private void evaluateUntilStopped() {
-        while (worker != null) {
-            try {
+    /** Evaluates batches of waiting patients until none is waiting; the executor runs it again after a pause. */
+    private void evaluateWaitingPatients() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
                 Instant now = clock.instant();
                 List<EvaluationQueue.Claimed> claimed =
                         transaction.execute(status -> queue.claim(BATCH, now, now.plus(CLAIM)));
                 if (claimed == null || claimed.isEmpty()) {
-                    Thread.sleep(IDLE.toMillis());
-                    continue;
-                }
-                claimed.forEach(this::evaluate);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn(
-                        "Evaluation on change waits for the database: {}",
-                        e.getClass().getSimpleName());
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException interrupted) {
                     return;
                 }
+                for (EvaluationQueue.Claimed patient : claimed) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    evaluate(patient);
+                }
+            }
+        } catch (Throwable e) { // the database out of reach, or an Error: an escaping one would end the schedule
+            log.warn("Evaluation on change pauses after {}", e.getClass().getSimpleName());
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -121,17 +143,20 @@ class ChangedRecordEvaluator implements SmartLifecycle {
         SystemRequestDetails request = new SystemRequestDetails();
         request.setTenantId(patient.tenant());
         try {
-            evaluator.evaluate(request, new IdType("Patient", patient.patientId()), false);
+            evaluator.evaluate(request, new IdType("Patient", patient.patientId()));
             evaluated.increment();
         } catch (ResourceNotFoundException | ResourceGoneException noSuchPatient) {
             // Data about a patient the tenant does not hold (or no longer): nothing to evaluate.
-        } catch (RuntimeException e) {
-            // Left claimed: evaluated again when the claim runs out. The patient is not named in the log.
+        } catch (RuntimeException | StackOverflowError e) {
+            // Tried again later and later, unless the record changes first. The patient is not named in the log.
+            failed.increment();
             log.atWarn()
                     .addKeyValue("tenant", patient.tenant())
                     .log(
-                            "A patient's evaluation on change failed and will be retried: {}",
+                            "A patient's evaluation on change failed ({} time(s)) and will be tried again: {}",
+                            patient.attempts() + 1,
                             e.getClass().getSimpleName());
+            queue.failed(patient, clock.instant());
             return;
         }
         queue.evaluated(patient);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,11 @@ class EvaluationQueueTest {
 
     @BeforeEach
     void emptyQueue() throws IOException {
+        queue = new EvaluationQueue(new JdbcTemplate(queueDatabase()));
+    }
+
+    /** An embedded database of its own with the server's queue table, empty. */
+    static DataSource queueDatabase() throws IOException {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:queue" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
@@ -34,7 +40,7 @@ class EvaluationQueueTest {
                 jdbc.execute(statement);
             }
         }
-        queue = new EvaluationQueue(jdbc);
+        return dataSource;
     }
 
     @Test
