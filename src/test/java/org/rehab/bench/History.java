@@ -1,5 +1,7 @@
 package org.rehab.bench;
 
+import static org.rehab.testsupport.ClinicalFixtures.put;
+
 import ca.uhn.fhir.context.FhirContext;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -17,7 +19,6 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 
 /** Synthetic patient records for the benchmark, as transaction bundles. */
 final class History {
@@ -181,14 +182,6 @@ final class History {
 
     private static Bundle transaction() {
         return new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    }
-
-    private static void put(Bundle bundle, Resource resource) {
-        bundle.addEntry()
-                .setResource(resource)
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.PUT)
-                .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
     }
 
     private static Date date(LocalDate day) {

@@ -517,13 +517,6 @@ class EvaluateOperationIT extends FhirServerIT {
                 .toList();
     }
 
-    private List<String> activeCodes(String tenant, String patient) {
-        return search(tenant, "ServiceRequest?patient=" + patient + "&status=active").stream()
-                .map(r -> ((ServiceRequest) r).getCode().getCodingFirstRep().getCode())
-                .sorted()
-                .toList();
-    }
-
     private double createdCount() {
         return meters.find("rehab.recommendations.created").counters().stream()
                 .mapToDouble(c -> c.count())

@@ -1,11 +1,11 @@
 package org.rehab.recommendation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.rehab.testsupport.ClinicalFixtures.put;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.util.Date;
-import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -14,8 +14,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.FhirServerIT;
@@ -134,30 +132,6 @@ class EvaluationOnChangeIT extends FhirServerIT {
                 .setSystem("http://unitsofmeasure.org")
                 .setCode(unit));
         return observation;
-    }
-
-    private static void put(Bundle bundle, Resource resource) {
-        bundle.addEntry()
-                .setResource(resource)
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.PUT)
-                .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
-    }
-
-    private List<String> activeCodes(String tenant, String patient) {
-        return client(tenant)
-                .search()
-                .byUrl("ServiceRequest?patient=" + patient + "&status=active")
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntry()
-                .stream()
-                .map(entry -> ((ServiceRequest) entry.getResource())
-                        .getCode()
-                        .getCodingFirstRep()
-                        .getCode())
-                .sorted()
-                .toList();
     }
 
     private double evaluationsOnChange() {

@@ -57,13 +57,18 @@ public final class ClinicalFixtures {
 
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Resource resource : List.of(patient, encounter, procedure, condition, observation)) {
-            bundle.addEntry()
-                    .setResource(resource)
-                    .getRequest()
-                    .setMethod(Bundle.HTTPVerb.PUT)
-                    .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+            put(bundle, resource);
         }
         return bundle;
+    }
+
+    /** Adds the resource to a transaction or batch as a PUT under its own id. */
+    public static void put(Bundle bundle, Resource resource) {
+        bundle.addEntry()
+                .setResource(resource)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
     }
 
     private static CodeableConcept snomed(String code, String display) {

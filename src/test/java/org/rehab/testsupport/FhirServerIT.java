@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -138,6 +140,23 @@ public abstract class FhirServerIT {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** The codes of the patient's active recommendations, sorted. */
+    protected List<String> activeCodes(String tenant, String patient) {
+        return client(tenant)
+                .search()
+                .byUrl("ServiceRequest?patient=" + patient + "&status=active")
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> ((ServiceRequest) entry.getResource())
+                        .getCode()
+                        .getCodingFirstRep()
+                        .getCode())
+                .sorted()
+                .toList();
     }
 
     /** A fresh id for this test's resources, so that tests sharing the server do not meet. */
