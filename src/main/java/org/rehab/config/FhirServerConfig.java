@@ -27,6 +27,7 @@ import org.rehab.conformance.ValidationPolicyInterceptor;
 import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
 import org.rehab.observability.RequestMetricsInterceptor;
+import org.rehab.population.PopulationEvaluationProvider;
 import org.rehab.recommendation.EvaluateOperationProvider;
 import org.rehab.recommendation.RecommendationLifecycleInterceptor;
 import org.rehab.recommendation.RecommendationProfileInterceptor;
@@ -123,6 +124,7 @@ class FhirServerConfig {
             RecommendationLifecycleInterceptor recommendationLifecycle,
             RecordRevisionInterceptor recordRevisions,
             EvaluateOperationProvider evaluateOperation,
+            PopulationEvaluationProvider populationEvaluation,
             RulesOperationProvider rulesOperations,
             ResendOperationProvider resendOperation,
             PartitionSettings partitionSettings,
@@ -154,6 +156,7 @@ class FhirServerConfig {
         server.registerProvider(systemProvider);
         server.registerProvider(partitionManagementProvider);
         server.registerProvider(evaluateOperation);
+        server.registerProvider(populationEvaluation);
         server.registerProvider(rulesOperations);
         server.registerProvider(resendOperation);
         var capabilityStatement = new JpaCapabilityStatementProvider(

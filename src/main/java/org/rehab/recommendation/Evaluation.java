@@ -12,7 +12,7 @@ import org.rehab.recommendation.rules.Recommendation;
  * accepted or declined, or (in a dry run) proposed ServiceRequest, and the active recommendations whose evidence no
  * longer holds; or why the patient gets no new recommendation at all.
  */
-record Evaluation(
+public record Evaluation(
         String patientId,
         String ruleSetVersion,
         Date evaluatedAt,
@@ -22,7 +22,7 @@ record Evaluation(
         List<ServiceRequest> noLongerSupported,
         Optional<String> notEligible) {
 
-    enum Status {
+    public enum Status {
         CREATED("created"),
         ALREADY_ACTIVE("already-active"),
         WOULD_CREATE("would-create"),
@@ -32,6 +32,10 @@ record Evaluation(
         DECLINED("declined");
 
         final String code;
+
+        public String code() {
+            return code;
+        }
 
         Status(String code) {
             this.code = code;
@@ -43,6 +47,6 @@ record Evaluation(
     }
 
     /** A recommendation the rules make now, with its ServiceRequest (and, when created now, its Provenance). */
-    record Recommended(
+    public record Recommended(
             Recommendation recommendation, Status status, ServiceRequest serviceRequest, Provenance provenance) {}
 }

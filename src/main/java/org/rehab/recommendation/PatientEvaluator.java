@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
  * revision.
  */
 @Component
-class PatientEvaluator {
+public class PatientEvaluator {
 
     private static final int ATTEMPTS = 4;
 
@@ -87,7 +87,8 @@ class PatientEvaluator {
         this.clock = clock;
     }
 
-    Evaluation evaluate(RequestDetails request, IdType patientId, boolean dryRun) {
+    /** Evaluates the patient as {@code $evaluate} does, as the server in the request's tenant. */
+    public Evaluation evaluate(RequestDetails request, IdType patientId, boolean dryRun) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return evaluateOnce(request, patientId, dryRun);

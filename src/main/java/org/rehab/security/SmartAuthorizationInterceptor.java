@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.rehab.security.SmartScope.Permission;
@@ -170,6 +171,26 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                             .onInstance(new IdType("Patient", patient))
                             .andAllowAllResponses()
                             .andThen());
+        }
+        if (anyPatient && caller.kind() == Caller.Kind.ADMIN) {
+            rules.allow("administrators evaluate the hospital's population")
+                    .operation()
+                    .named("$evaluate")
+                    .onType(Patient.class)
+                    .andAllowAllResponses()
+                    .andThen();
+            rules.allow("administrators evaluate a Group's patients")
+                    .operation()
+                    .named("$evaluate")
+                    .onInstancesOfType(Group.class)
+                    .andAllowAllResponses()
+                    .andThen();
+            rules.allow("administrators follow and cancel population evaluations")
+                    .operation()
+                    .named("$evaluate-status")
+                    .onServer()
+                    .andAllowAllResponses()
+                    .andThen();
         }
         if (caller.permits("Patient", Permission.READ)) {
             rules.allow("$everything returns only what the token may read")

@@ -1,5 +1,7 @@
 package org.rehab.recommendation.rules;
 
+import java.util.Optional;
+
 /** The recommendations of the catalog (fhir-profiles/ActivityDefinition-*.json), by their catalog key. */
 public enum RecommendationType {
     PHYSICAL_THERAPY("physical-therapy", "91251008", "Physical therapy procedure", "Physical Therapy"),
@@ -41,6 +43,16 @@ public enum RecommendationType {
 
     public String canonical() {
         return CATALOG_BASE + key;
+    }
+
+    /** The recommendation a ServiceRequest instantiates, by the canonical URL of its catalog entry. */
+    public static Optional<RecommendationType> ofCanonical(String canonical) {
+        for (RecommendationType type : values()) {
+            if (type.canonical().equals(canonical)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     public static RecommendationType fromKey(String key) {

@@ -1,0 +1,78 @@
+package org.rehab.population;
+
+import ca.uhn.fhir.batch2.api.IFirstJobStepWorker;
+import ca.uhn.fhir.batch2.api.IJobDataSink;
+import ca.uhn.fhir.batch2.api.RunOutcome;
+import ca.uhn.fhir.batch2.api.StepExecutionDetails;
+import ca.uhn.fhir.batch2.api.VoidModel;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.Clock;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * The first step of a population evaluation: lists the patients it covers (every patient of the tenant, or the
+ * patients among a Group's members) and hands them out in work chunks that instances evaluate in parallel.
+ */
+class PatientLister implements IFirstJobStepWorker<PopulationParameters, PatientChunk> {
+
+    /** Patients per work chunk: a chunk is the work lost, and done again, when an instance stops in its middle. */
+    static final int CHUNK = 25;
+
+    /** The most patients a run lists; a tenant with more is evaluated by Group. */
+    static final int MOST_PATIENTS = 1_000_000;
+
+    private final DaoRegistry daos;
+    private final PopulationRuns runs;
+    private final Clock clock;
+
+    PatientLister(DaoRegistry daos, PopulationRuns runs, Clock clock) {
+        this.daos = daos;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    @Override
+    public RunOutcome run(StepExecutionDetails<PopulationParameters, VoidModel> step, IJobDataSink<PatientChunk> sink) {
+        PopulationParameters run = step.getParameters();
+        if (runs.cancelled(run.runId())) {
+            return RunOutcome.SUCCESS;
+        }
+        SystemRequestDetails request = SystemRequestDetails.forRequestPartitionId(null);
+        request.setTenantId(run.tenant());
+        List<String> patients = run.group() == null ? everyPatient(request) : members(request, run.group());
+        runs.listed(run.runId(), patients.size());
+        for (int from = 0; from < patients.size(); from += CHUNK) {
+            sink.accept(new PatientChunk(patients.subList(from, Math.min(patients.size(), from + CHUNK))));
+        }
+        if (patients.isEmpty()) {
+            runs.end(run.runId(), clock.instant(), false);
+        }
+        return new RunOutcome(patients.size());
+    }
+
+    private List<String> everyPatient(SystemRequestDetails request) {
+        SearchParameterMap all = SearchParameterMap.newSynchronous();
+        all.setLoadSynchronousUpTo(MOST_PATIENTS);
+        return daos.getResourceDao(Patient.class).searchForResourceIds(all, request).stream()
+                .map(IIdType::getIdPart)
+                .sorted()
+                .toList();
+    }
+
+    private List<String> members(SystemRequestDetails request, String groupId) {
+        Group group = daos.getResourceDao(Group.class).read(new IdType("Group", groupId), request);
+        return group.getMember().stream()
+                .map(member -> member.getEntity().getReferenceElement())
+                .filter(reference -> "Patient".equals(reference.getResourceType()) && reference.hasIdPart())
+                .map(IIdType::getIdPart)
+                .distinct()
+                .sorted()
+                .toList();
+    }
+}

@@ -1,0 +1,167 @@
+package org.rehab.population;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.model.api.annotation.Description;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+import org.rehab.population.PopulationRuns.Run;
+import org.springframework.stereotype.Component;
+
+/**
+ * Population evaluation, as the FHIR asynchronous request pattern (https://hl7.org/fhir/R4/async.html) asks:
+ * {@code POST /fhir/{tenant}/Patient/$evaluate} (every patient) or {@code Group/{id}/$evaluate} (its members) with
+ * {@code Prefer: respond-async} answers 202 with a status URL in {@code Content-Location}; {@code GET} on it answers
+ * 202 with {@code X-Progress} while the run goes on and 200 with the result when it is done; {@code DELETE} on it
+ * cancels the run.
+ */
+@Component
+public class PopulationEvaluationProvider {
+
+    static final String STATUS = "$evaluate-status";
+
+    private final PopulationEvaluations evaluations;
+    private final DaoRegistry daos;
+    private final FhirContext fhir;
+
+    PopulationEvaluationProvider(PopulationEvaluations evaluations, DaoRegistry daos, FhirContext fhir) {
+        this.evaluations = evaluations;
+        this.daos = daos;
+        this.fhir = fhir;
+    }
+
+    @Description(
+            shortDefinition = "Evaluates every patient of the hospital in the background (Prefer: respond-async)",
+            value = "Starts a population evaluation: each patient is evaluated as Patient/{id}/$evaluate evaluates"
+                    + " one. Answers 202 with a status URL in Content-Location. One runs at a time per hospital.")
+    @Operation(name = "$evaluate", type = Patient.class, idempotent = false, manualResponse = true)
+    public void evaluatePopulation(
+            @Description(shortDefinition = "true: say what would be recommended, writing and sending nothing")
+                    @OperationParam(name = "dryRun", min = 0, max = 1, typeName = "boolean")
+                    BooleanType dryRun,
+            ServletRequestDetails request)
+            throws IOException {
+        start(request, null, dryRun);
+    }
+
+    @Description(
+            shortDefinition = "Evaluates the Group's patients in the background (Prefer: respond-async)",
+            value = "As Patient/$evaluate, for the patients among the Group's members.")
+    @Operation(name = "$evaluate", type = Group.class, idempotent = false, manualResponse = true)
+    public void evaluateGroup(
+            @IdParam IdType groupId,
+            @Description(shortDefinition = "true: say what would be recommended, writing and sending nothing")
+                    @OperationParam(name = "dryRun", min = 0, max = 1, typeName = "boolean")
+                    BooleanType dryRun,
+            ServletRequestDetails request)
+            throws IOException {
+        SystemRequestDetails inTenant = new SystemRequestDetails();
+        inTenant.setTenantId(request.getTenantId());
+        Group group = daos.getResourceDao(Group.class).read(groupId.toUnqualifiedVersionless(), inTenant);
+        start(request, group.getIdElement().getIdPart(), dryRun);
+    }
+
+    @Description(
+            shortDefinition = "The status of a population evaluation; DELETE cancels it",
+            value = "202 with X-Progress (patients done of the total) while it runs; 200 with the result when done;"
+                    + " 404 once cancelled or for a run this hospital does not have.")
+    @Operation(name = STATUS, idempotent = true, manualResponse = true, deleteEnabled = true)
+    public void status(
+            @OperationParam(name = "_runId", min = 1, max = 1, typeName = "string") StringType runId,
+            ServletRequestDetails request)
+            throws IOException {
+        Run run = Optional.ofNullable(runId)
+                .map(StringType::getValue)
+                .flatMap(id -> evaluations.find(request.getTenantId(), id))
+                .orElseThrow(() -> new ResourceNotFoundException(
+                        "This hospital has no population evaluation " + (runId == null ? "" : runId.getValue())));
+        if (run.cancelled()) {
+            throw new ResourceNotFoundException("This population evaluation was cancelled");
+        }
+        if (request.getRequestType() == RequestTypeEnum.DELETE) {
+            if (run.ended()) {
+                throw new ResourceVersionConflictException("This population evaluation has ended: nothing to cancel");
+            }
+            evaluations.cancel(run);
+            write(request, HttpServletResponse.SC_ACCEPTED, information("The population evaluation is cancelled"));
+            return;
+        }
+        Optional<String> failure = evaluations.failure(run);
+        if (failure.isPresent()) {
+            throw new InternalErrorException("The population evaluation stopped (" + failure.get() + ") after "
+                    + evaluations.done(run) + " patient(s); start it again to evaluate the rest");
+        }
+        if (!run.ended()) {
+            HttpServletResponse response = request.getServletResponse();
+            String progress = run.total() == null
+                    ? "listing the patients"
+                    : evaluations.done(run) + " of " + run.total() + " patients";
+            response.setHeader("X-Progress", progress);
+            response.setHeader(Constants.HEADER_RETRY_AFTER, "2");
+            write(request, HttpServletResponse.SC_ACCEPTED, information("In progress: " + progress));
+            return;
+        }
+        write(request, HttpServletResponse.SC_OK, PopulationReport.toParameters(run, evaluations.results(run)));
+    }
+
+    private void start(ServletRequestDetails request, String group, BooleanType dryRun) throws IOException {
+        String prefer = request.getHeader(Constants.HEADER_PREFER);
+        if (prefer == null || !prefer.toLowerCase().contains(Constants.HEADER_PREFER_RESPOND_ASYNC)) {
+            throw new InvalidRequestException("A population evaluation runs in the background: send the header"
+                    + " 'Prefer: respond-async', then follow the status URL this answers with");
+        }
+        String base = request.getFhirServerBase();
+        try {
+            Run run = evaluations.start(request.getTenantId(), group, dryRun != null && dryRun.booleanValue());
+            request.getServletResponse().setHeader(Constants.HEADER_CONTENT_LOCATION, statusUrl(base, run));
+            write(
+                    request,
+                    HttpServletResponse.SC_ACCEPTED,
+                    information("Population evaluation started; follow its status at " + statusUrl(base, run)));
+        } catch (PopulationEvaluations.AlreadyRunning running) {
+            throw new ResourceVersionConflictException("A population evaluation of this hospital is running: "
+                    + statusUrl(base, running.run) + " (cancel it with DELETE, or wait for it to end)");
+        }
+    }
+
+    private static String statusUrl(String base, Run run) {
+        return base + "/" + STATUS + "?_runId=" + run.id();
+    }
+
+    private static OperationOutcome information(String text) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                .setDiagnostics(text);
+        return outcome;
+    }
+
+    private void write(ServletRequestDetails request, int status, IBaseResource body) throws IOException {
+        HttpServletResponse response = request.getServletResponse();
+        response.setStatus(status);
+        response.setContentType(Constants.CT_FHIR_JSON_NEW);
+        response.setCharacterEncoding(Constants.CHARSET_NAME_UTF8);
+        fhir.newJsonParser().encodeResourceToWriter(body, response.getWriter());
+        response.getWriter().close();
+    }
+}

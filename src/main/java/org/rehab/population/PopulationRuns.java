@@ -1,0 +1,199 @@
+package org.rehab.population;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The population evaluations of each tenant (tables {@code rehab_population_run}, {@code _lock} and {@code _result}):
+ * which one runs (one per tenant at a time, across instances), how many patients it found, and what each patient's
+ * evaluation gave.
+ */
+@Component
+class PopulationRuns {
+
+    /** The runs of a tenant kept with their results; older ones are deleted when a new one starts. */
+    private static final int KEPT_PER_TENANT = 5;
+
+    record Run(
+            String id,
+            String jobInstance,
+            String tenant,
+            String population,
+            boolean dryRun,
+            Instant startedAt,
+            Integer total,
+            Instant endedAt,
+            boolean cancelled) {
+
+        boolean ended() {
+            return endedAt != null;
+        }
+    }
+
+    /** One patient's outcome: {@code recommendations} as {@code key=status} pairs, comma-separated. */
+    record Result(
+            String patientId, Outcome outcome, String recommendations, String noLongerSupported, String failure) {}
+
+    enum Outcome {
+        EVALUATED,
+        FAILED,
+        NOT_FOUND
+    }
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+
+    PopulationRuns(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
+    }
+
+    /** The run holding the tenant's lock, if any. */
+    Optional<Run> locked(String tenant) {
+        return jdbc
+                .query(
+                        "SELECT r.* FROM rehab_population_run r JOIN rehab_population_lock l ON l.run_id = r.id"
+                                + " WHERE l.tenant = ?",
+                        PopulationRuns::run,
+                        tenant)
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Records a new run and takes its tenant's lock; false, recording nothing, if another run holds it. Not to be
+     * called in a transaction: the lock is the database's primary key, and a refused insert would spoil one.
+     */
+    boolean begin(Run run) {
+        jdbc.update(
+                "INSERT INTO rehab_population_run (id, tenant, population, dry_run, started_at, cancelled)"
+                        + " VALUES (?, ?, ?, ?, ?, FALSE)",
+                run.id(),
+                run.tenant(),
+                run.population(),
+                run.dryRun(),
+                Timestamp.from(run.startedAt()));
+        try {
+            jdbc.update("INSERT INTO rehab_population_lock (tenant, run_id) VALUES (?, ?)", run.tenant(), run.id());
+        } catch (DuplicateKeyException taken) {
+            jdbc.update("DELETE FROM rehab_population_run WHERE id = ?", run.id());
+            return false;
+        }
+        forgetOlderRuns(run.tenant());
+        return true;
+    }
+
+    void jobStarted(String runId, String jobInstance) {
+        jdbc.update("UPDATE rehab_population_run SET job_instance = ? WHERE id = ?", jobInstance, runId);
+    }
+
+    void listed(String runId, int total) {
+        jdbc.update("UPDATE rehab_population_run SET total = ? WHERE id = ?", total, runId);
+    }
+
+    Optional<Run> find(String runId) {
+        return jdbc.query("SELECT * FROM rehab_population_run WHERE id = ?", PopulationRuns::run, runId).stream()
+                .findFirst();
+    }
+
+    boolean cancelled(String runId) {
+        return find(runId).map(Run::cancelled).orElse(true);
+    }
+
+    /** Of these patients, those that already have a result in the run (evaluated before a restart). */
+    Set<String> alreadyEvaluated(String runId, Collection<String> patientIds) {
+        if (patientIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(named.queryForList(
+                "SELECT patient_id FROM rehab_population_result WHERE run_id = :run AND patient_id IN (:ids)",
+                new MapSqlParameterSource("run", runId).addValue("ids", patientIds),
+                String.class));
+    }
+
+    /** Records a patient's outcome, once: a second result for the same patient is ignored. */
+    void record(String runId, Result result) {
+        try {
+            jdbc.update(
+                    "INSERT INTO rehab_population_result"
+                            + " (run_id, patient_id, outcome, recommendations, no_longer_supported, failure)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)",
+                    runId,
+                    result.patientId(),
+                    result.outcome().name(),
+                    result.recommendations(),
+                    result.noLongerSupported(),
+                    result.failure());
+        } catch (DuplicateKeyException alreadyRecorded) {
+            // the same patient in a chunk that ran again: the first outcome stands
+        }
+    }
+
+    long done(String runId) {
+        Long count =
+                jdbc.queryForObject("SELECT COUNT(*) FROM rehab_population_result WHERE run_id = ?", Long.class, runId);
+        return count == null ? 0 : count;
+    }
+
+    List<Result> results(String runId) {
+        return jdbc.query(
+                "SELECT patient_id, outcome, recommendations, no_longer_supported, failure"
+                        + " FROM rehab_population_result WHERE run_id = ? ORDER BY patient_id",
+                (row, i) -> new Result(
+                        row.getString(1),
+                        Outcome.valueOf(row.getString(2)),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5)),
+                runId);
+    }
+
+    /** Ends the run (once) and releases its tenant's lock. */
+    void end(String runId, Instant now, boolean cancel) {
+        jdbc.update(
+                "UPDATE rehab_population_run SET ended_at = ?, cancelled = ? WHERE id = ? AND ended_at IS NULL",
+                Timestamp.from(now),
+                cancel,
+                runId);
+        jdbc.update("DELETE FROM rehab_population_lock WHERE run_id = ?", runId);
+    }
+
+    private void forgetOlderRuns(String tenant) {
+        List<String> older = jdbc.queryForList(
+                "SELECT id FROM rehab_population_run WHERE tenant = ? AND ended_at IS NOT NULL"
+                        + " ORDER BY started_at DESC OFFSET " + (KEPT_PER_TENANT - 1) + " ROWS",
+                String.class,
+                tenant);
+        for (String id : older) {
+            jdbc.update("DELETE FROM rehab_population_result WHERE run_id = ?", id);
+            jdbc.update("DELETE FROM rehab_population_run WHERE id = ?", id);
+        }
+    }
+
+    private static Run run(ResultSet row, int i) throws SQLException {
+        Timestamp ended = row.getTimestamp("ended_at");
+        Number total = (Number) row.getObject("total");
+        return new Run(
+                row.getString("id"),
+                row.getString("job_instance"),
+                row.getString("tenant"),
+                row.getString("population"),
+                row.getBoolean("dry_run"),
+                row.getTimestamp("started_at").toInstant(),
+                total == null ? null : total.intValue(),
+                ended == null ? null : ended.toInstant(),
+                row.getBoolean("cancelled"));
+    }
+}
