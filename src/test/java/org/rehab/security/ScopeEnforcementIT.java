@@ -2,6 +2,7 @@ package org.rehab.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,42 @@ class ScopeEnforcementIT extends SecuredServerIT {
         assertThat(get("/fhir/north/Patient", platform).statusCode())
                 .as("the platform reads no hospital's data")
                 .isEqualTo(403);
+    }
+
+    @Test
+    void onlyAHospitalsAdministratorsEvaluateItsPopulation() {
+        String therapist = tokens.userToken("north-therapist", "openid user/*.cruds");
+        String patient = tokens.userToken("patient-108", "openid launch/patient patient/*.cruds");
+        String admin = tokens.userToken("north-admin", "openid user/*.cruds");
+        String otherAdmin = tokens.userToken("south-admin", "openid user/*.cruds");
+
+        assertThat(evaluatePopulation("north", therapist).statusCode()).isEqualTo(403);
+        assertThat(evaluatePopulation("north", patient).statusCode()).isEqualTo(403);
+        assertThat(evaluatePopulation("north", otherAdmin).statusCode()).isEqualTo(403);
+        HttpResponse<String> started = evaluatePopulation("north", admin);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String status = started.headers().firstValue("Content-Location").orElseThrow();
+        String statusPath = status.substring(status.indexOf("/fhir/"));
+
+        assertThat(get(statusPath, therapist).statusCode()).isEqualTo(403);
+        assertThat(get(statusPath, otherAdmin).statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", statusPath, therapist, null).statusCode()).isEqualTo(403);
+        assertThat(get(statusPath, admin).statusCode()).isIn(200, 202);
+        assertThat(send("DELETE", statusPath, admin, null).statusCode())
+                .as("cancelled, or already done")
+                .isIn(202, 409);
+    }
+
+    private HttpResponse<String> evaluatePopulation(String tenant, String token) {
+        return exchange(
+                request("/fhir/" + tenant + "/Patient/$evaluate")
+                        .header("Authorization", "Bearer " + token)
+                        .header("Prefer", "respond-async")
+                        .header("Content-Type", "application/fhir+json")
+                        .header("Accept", "application/fhir+json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"dryRun\",\"valueBoolean\":true}]}")));
     }
 
     @Test
