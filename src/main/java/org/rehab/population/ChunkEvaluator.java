@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +22,15 @@ import org.rehab.population.PopulationRuns.Result;
 import org.rehab.recommendation.Evaluation;
 import org.rehab.recommendation.PatientEvaluator;
 import org.rehab.recommendation.rules.RecommendationType;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The second step of a population evaluation: evaluates a chunk of patients exactly as {@code $evaluate} evaluates
  * one, and records each patient's outcome. A patient already recorded in the run (a chunk that runs again after an
- * instance stopped in its middle) is not evaluated again; a cancelled run stops between patients. The run ends when
- * the last patient is recorded.
+ * instance stopped in its middle) is not evaluated again; a cancelled run stops between patients. A patient whose
+ * evaluation is refused (their data) is recorded as failed, with why; when the database fails instead, the chunk
+ * fails, to be evaluated again. The run ends when the last patient is recorded.
  */
 class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, PatientChunk> {
 
@@ -83,7 +87,13 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
             return new Result(patient, Outcome.EVALUATED, recommendations, noLongerSupported, null);
         } catch (ResourceNotFoundException | ResourceGoneException deleted) {
             return new Result(patient, Outcome.NOT_FOUND, null, null, "The patient was deleted before evaluation");
+        } catch (DataAccessException | TransactionException | PersistenceException unavailable) {
+            // The database, not the patient: the chunk fails and is evaluated again (batch2, or after a restart).
+            throw unavailable;
         } catch (BaseServerResponseException refused) {
+            if (refused.getStatusCode() >= 500) {
+                throw refused;
+            }
             return new Result(patient, Outcome.FAILED, null, null, truncate(refused.getMessage()));
         } catch (RuntimeException | StackOverflowError failure) {
             // Not a message for the caller: it could carry the server's internals. Not logged: it could name the

@@ -161,8 +161,8 @@ class PopulationEvaluations {
     }
 
     /**
-     * Sends again the chunks of unfinished population evaluations that were queued or being evaluated when an
-     * instance stopped: batch2 does not, and its job would never end. An instance still evaluating one of them
+     * Sends again the chunks of unfinished population evaluations that were queued, being evaluated or waiting to be
+     * tried again when an instance stopped: batch2 does not, and its job would never end. An instance still evaluating one of them
      * meets patients already recorded, and an evaluation that races another writes each recommendation once.
      */
     @EventListener(ApplicationReadyEvent.class)
@@ -172,7 +172,10 @@ class PopulationEvaluations {
             List<WorkChunkMetadata> unfinished = chunks.fetchAllWorkChunkMetadataForJobInStates(
                             PageRequest.of(0, 10_000),
                             instance.getInstanceId(),
-                            Set.of(WorkChunkStatusEnum.QUEUED, WorkChunkStatusEnum.IN_PROGRESS))
+                            Set.of(
+                                    WorkChunkStatusEnum.QUEUED,
+                                    WorkChunkStatusEnum.IN_PROGRESS,
+                                    WorkChunkStatusEnum.ERRORED))
                     .getContent();
             for (WorkChunkMetadata chunk : unfinished) {
                 sender.sendWorkChannelMessage(
