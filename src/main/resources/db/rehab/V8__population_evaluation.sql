@@ -1,6 +1,6 @@
 -- Population evaluations, each run by a batch2 job instance. rehab_population_run keeps each run: its tenant,
 -- what it covers (every patient, or a Group's members), whether it writes, how many patients it found, and when it
--- ended or was cancelled. rehab_population_lock holds a tenant's running evaluation: its primary key lets one run at a time per
+-- ended: done, cancelled, or failed (and why). rehab_population_lock holds a tenant's running evaluation: its primary key lets one run at a time per
 -- tenant, across instances. rehab_population_result holds one row per patient evaluated: a chunk run again after a
 -- restart finds its patients there and does not evaluate them twice.
 CREATE TABLE rehab_population_run (
@@ -12,7 +12,8 @@ CREATE TABLE rehab_population_run (
     started_at   TIMESTAMP    NOT NULL,
     total        INTEGER,
     ended_at     TIMESTAMP,
-    cancelled    BOOLEAN      NOT NULL
+    cancelled    BOOLEAN      NOT NULL,
+    failure      VARCHAR(500)
 );
 
 CREATE INDEX idx_rehab_population_run_tenant ON rehab_population_run (tenant, started_at);

@@ -9,6 +9,8 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.util.List;
@@ -17,11 +19,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.IdType;
+import org.rehab.population.PopulationRuns.Ending;
 import org.rehab.population.PopulationRuns.Outcome;
 import org.rehab.population.PopulationRuns.Result;
 import org.rehab.recommendation.Evaluation;
 import org.rehab.recommendation.PatientEvaluator;
 import org.rehab.recommendation.rules.RecommendationType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.TransactionException;
 
@@ -34,17 +39,18 @@ import org.springframework.transaction.TransactionException;
  */
 class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, PatientChunk> {
 
-    /** Patients evaluated between two looks at whether the run was cancelled. */
-    private static final int CANCEL_CHECK = 5;
+    private static final Logger log = LoggerFactory.getLogger(ChunkEvaluator.class);
 
     private final PatientEvaluator evaluator;
     private final PopulationRuns runs;
     private final Clock clock;
+    private final Counter failures;
 
-    ChunkEvaluator(PatientEvaluator evaluator, PopulationRuns runs, Clock clock) {
+    ChunkEvaluator(PatientEvaluator evaluator, PopulationRuns runs, Clock clock, MeterRegistry meters) {
         this.evaluator = evaluator;
         this.runs = runs;
         this.clock = clock;
+        this.failures = meters.counter("rehab.evaluations.population.failed");
     }
 
     @Override
@@ -55,19 +61,19 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
         SystemRequestDetails request = SystemRequestDetails.forRequestPartitionId(null);
         request.setTenantId(run.tenant());
         int evaluated = 0;
-        for (int i = 0; i < patients.size(); i++) {
-            if (i % CANCEL_CHECK == 0 && runs.cancelled(run.runId())) {
+        for (String patient : patients) {
+            if (recorded.contains(patient)) {
+                continue;
+            }
+            if (runs.cancelled(run.runId())) { // looked at before each patient: a cancelled run writes no more
                 return new RunOutcome(evaluated);
             }
-            String patient = patients.get(i);
-            if (!recorded.contains(patient)) {
-                runs.record(run.runId(), evaluate(request, patient, run.dryRun()));
-                evaluated++;
-            }
+            runs.record(run.runId(), evaluate(request, patient, run.dryRun()));
+            evaluated++;
         }
         runs.find(run.runId())
                 .filter(found -> found.total() != null && runs.done(run.runId()) >= found.total())
-                .ifPresent(done -> runs.end(run.runId(), clock.instant(), false));
+                .ifPresent(done -> runs.end(run.runId(), clock.instant(), Ending.DONE, null));
         return new RunOutcome(evaluated);
     }
 
@@ -94,22 +100,25 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
             if (refused.getStatusCode() >= 500) {
                 throw refused;
             }
-            return new Result(patient, Outcome.FAILED, null, null, truncate(refused.getMessage()));
-        } catch (RuntimeException | StackOverflowError failure) {
-            // Not a message for the caller: it could carry the server's internals. Not logged: it could name the
-            // patient.
-            return new Result(
+            return failed(
                     patient,
-                    Outcome.FAILED,
-                    null,
-                    null,
+                    "The evaluation was refused (HTTP " + refused.getStatusCode() + ", "
+                            + refused.getClass().getSimpleName() + ")");
+        } catch (RuntimeException | StackOverflowError failure) {
+            return failed(
+                    patient,
                     "The evaluation failed inside the server ("
                             + failure.getClass().getSimpleName() + ")");
         }
     }
 
-    private static String truncate(String message) {
-        String text = message == null ? "The evaluation was refused" : message;
-        return text.length() <= 500 ? text : text.substring(0, 497) + "...";
+    /**
+     * A patient whose evaluation failed, with why in fixed words: an exception's message could quote the record.
+     * Logged without naming the patient.
+     */
+    private Result failed(String patient, String why) {
+        failures.increment();
+        log.warn("A patient's population evaluation failed: {}", why);
+        return new Result(patient, Outcome.FAILED, null, null, why);
     }
 }

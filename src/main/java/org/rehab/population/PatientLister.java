@@ -2,6 +2,7 @@ package org.rehab.population;
 
 import ca.uhn.fhir.batch2.api.IFirstJobStepWorker;
 import ca.uhn.fhir.batch2.api.IJobDataSink;
+import ca.uhn.fhir.batch2.api.JobExecutionFailedException;
 import ca.uhn.fhir.batch2.api.RunOutcome;
 import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.api.VoidModel;
@@ -25,7 +26,7 @@ class PatientLister implements IFirstJobStepWorker<PopulationParameters, Patient
     static final int CHUNK = 25;
 
     /** The most patients a run lists; a tenant with more is evaluated by Group. */
-    static final int MOST_PATIENTS = 1_000_000;
+    static final int MOST_PATIENTS = 500_000;
 
     private final DaoRegistry daos;
     private final PopulationRuns runs;
@@ -51,25 +52,35 @@ class PatientLister implements IFirstJobStepWorker<PopulationParameters, Patient
             sink.accept(new PatientChunk(patients.subList(from, Math.min(patients.size(), from + CHUNK))));
         }
         if (patients.isEmpty()) {
-            runs.end(run.runId(), clock.instant(), false);
+            runs.end(run.runId(), clock.instant(), PopulationRuns.Ending.DONE, null);
         }
         return new RunOutcome(patients.size());
     }
 
     private List<String> everyPatient(SystemRequestDetails request) {
         SearchParameterMap all = SearchParameterMap.newSynchronous();
-        all.setLoadSynchronousUpTo(MOST_PATIENTS);
-        return daos.getResourceDao(Patient.class).searchForResourceIds(all, request).stream()
+        all.setLoadSynchronousUpTo(MOST_PATIENTS + 1);
+        List<String> patients = daos.getResourceDao(Patient.class).searchForResourceIds(all, request).stream()
                 .map(IIdType::getIdPart)
                 .sorted()
                 .toList();
+        if (patients.size() > MOST_PATIENTS) {
+            throw new JobExecutionFailedException(
+                    "The hospital has more than " + MOST_PATIENTS + " patients: evaluate them by Group");
+        }
+        return patients;
     }
 
     private List<String> members(SystemRequestDetails request, String groupId) {
         Group group = daos.getResourceDao(Group.class).read(new IdType("Group", groupId), request);
+        // Only the tenant's own patients, by relative reference: an absolute one may name another server's (or
+        // hospital's) patient that has the same id here. Members no longer in the Group are not evaluated.
         return group.getMember().stream()
+                .filter(member -> !member.getInactive())
                 .map(member -> member.getEntity().getReferenceElement())
-                .filter(reference -> "Patient".equals(reference.getResourceType()) && reference.hasIdPart())
+                .filter(reference -> !reference.hasBaseUrl()
+                        && "Patient".equals(reference.getResourceType())
+                        && reference.hasIdPart())
                 .map(IIdType::getIdPart)
                 .distinct()
                 .sorted()

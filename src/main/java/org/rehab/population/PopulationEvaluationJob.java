@@ -2,6 +2,7 @@ package org.rehab.population;
 
 import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ class PopulationEvaluationJob {
 
     @Bean
     JobDefinition<PopulationParameters> populationEvaluationJobDefinition(
-            DaoRegistry daos, PatientEvaluator evaluator, PopulationRuns runs, Clock clock) {
+            DaoRegistry daos, PatientEvaluator evaluator, PopulationRuns runs, Clock clock, MeterRegistry meters) {
         return JobDefinition.newBuilder()
                 .setJobDefinitionId(ID)
                 .setJobDefinitionVersion(VERSION)
@@ -38,7 +39,7 @@ class PopulationEvaluationJob {
                 .addLastStep(
                         EVALUATE_STEP,
                         "Evaluates a chunk of patients and records each one's outcome",
-                        new ChunkEvaluator(evaluator, runs, clock))
+                        new ChunkEvaluator(evaluator, runs, clock, meters))
                 .build();
     }
 

@@ -1,22 +1,20 @@
 package org.rehab.population;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RequestTypeEnum;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Group;
@@ -40,12 +38,10 @@ public class PopulationEvaluationProvider {
     static final String STATUS = "$evaluate-status";
 
     private final PopulationEvaluations evaluations;
-    private final DaoRegistry daos;
     private final FhirContext fhir;
 
-    PopulationEvaluationProvider(PopulationEvaluations evaluations, DaoRegistry daos, FhirContext fhir) {
+    PopulationEvaluationProvider(PopulationEvaluations evaluations, FhirContext fhir) {
         this.evaluations = evaluations;
-        this.daos = daos;
         this.fhir = fhir;
     }
 
@@ -65,19 +61,16 @@ public class PopulationEvaluationProvider {
 
     @Description(
             shortDefinition = "Evaluates the Group's patients in the background (Prefer: respond-async)",
-            value = "As Patient/$evaluate, for the patients among the Group's members.")
+            value = "As Patient/$evaluate, for the Group's active members that are the hospital's patients.")
     @Operation(name = "$evaluate", type = Group.class, idempotent = false, manualResponse = true)
     public void evaluateGroup(
-            @IdParam IdType groupId,
+            @IdParam IdType group,
             @Description(shortDefinition = "true: say what would be recommended, writing and sending nothing")
                     @OperationParam(name = "dryRun", min = 0, max = 1, typeName = "boolean")
                     BooleanType dryRun,
             ServletRequestDetails request)
             throws IOException {
-        SystemRequestDetails inTenant = new SystemRequestDetails();
-        inTenant.setTenantId(request.getTenantId());
-        Group group = daos.getResourceDao(Group.class).read(groupId.toUnqualifiedVersionless(), inTenant);
-        start(request, group.getIdElement().getIdPart(), dryRun);
+        start(request, group, dryRun);
     }
 
     @Description(
@@ -86,52 +79,62 @@ public class PopulationEvaluationProvider {
                     + " 404 once cancelled or for a run this hospital does not have.")
     @Operation(name = STATUS, idempotent = true, manualResponse = true, deleteEnabled = true)
     public void status(
-            @OperationParam(name = "_runId", min = 1, max = 1, typeName = "string") StringType runId,
+            @OperationParam(name = "_runId", min = 0, max = 1, typeName = "string") StringType runId,
             ServletRequestDetails request)
             throws IOException {
-        Run run = Optional.ofNullable(runId)
-                .map(StringType::getValue)
-                .flatMap(id -> evaluations.find(request.getTenantId(), id))
+        if (runId == null || runId.isEmpty()) {
+            throw new InvalidRequestException("Which population evaluation? Give its _runId, as in the status URL"
+                    + " that started it answered with");
+        }
+        Run run = evaluations
+                .find(request.getTenantId(), runId.getValue())
                 .orElseThrow(() -> new ResourceNotFoundException(
-                        "This hospital has no population evaluation " + (runId == null ? "" : runId.getValue())));
+                        "This hospital has no population evaluation " + runId.getValue()));
         if (run.cancelled()) {
             throw new ResourceNotFoundException("This population evaluation was cancelled");
         }
         if (request.getRequestType() == RequestTypeEnum.DELETE) {
-            if (run.ended()) {
+            if (!evaluations.cancel(run)) {
                 throw new ResourceVersionConflictException("This population evaluation has ended: nothing to cancel");
             }
-            evaluations.cancel(run);
             write(request, HttpServletResponse.SC_ACCEPTED, information("The population evaluation is cancelled"));
             return;
         }
-        Optional<String> failure = evaluations.failure(run);
-        if (failure.isPresent()) {
-            throw new InternalErrorException("The population evaluation stopped (" + failure.get() + ") after "
-                    + evaluations.done(run) + " patient(s); start it again to evaluate the rest");
+        run = evaluations.settle(run);
+        if (run.failed()) { // the async pattern's error status: a 5XX with an OperationOutcome, in fixed words
+            write(
+                    request,
+                    HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+                    outcome(
+                            OperationOutcome.IssueSeverity.ERROR,
+                            OperationOutcome.IssueType.INCOMPLETE,
+                            "The population evaluation failed (" + run.failure() + ") after " + evaluations.done(run)
+                                    + " patient(s); start it again to evaluate the others"));
+            return;
         }
         if (!run.ended()) {
-            HttpServletResponse response = request.getServletResponse();
             String progress = run.total() == null
                     ? "listing the patients"
                     : evaluations.done(run) + " of " + run.total() + " patients";
-            response.setHeader("X-Progress", progress);
-            response.setHeader(Constants.HEADER_RETRY_AFTER, "2");
+            request.getServletResponse().setHeader("X-Progress", progress);
+            request.getServletResponse().setHeader(Constants.HEADER_RETRY_AFTER, "2");
             write(request, HttpServletResponse.SC_ACCEPTED, information("In progress: " + progress));
             return;
         }
         write(request, HttpServletResponse.SC_OK, PopulationReport.toParameters(run, evaluations.results(run)));
     }
 
-    private void start(ServletRequestDetails request, String group, BooleanType dryRun) throws IOException {
-        String prefer = request.getHeader(Constants.HEADER_PREFER);
-        if (prefer == null || !prefer.toLowerCase().contains(Constants.HEADER_PREFER_RESPOND_ASYNC)) {
+    private void start(ServletRequestDetails request, IdType group, BooleanType dryRun) throws IOException {
+        List<String> prefer = request.getHeaders(Constants.HEADER_PREFER);
+        if (prefer == null
+                || prefer.stream().noneMatch(value -> RestfulServerUtils.parsePreferHeader(value)
+                        .getRespondAsync())) {
             throw new InvalidRequestException("A population evaluation runs in the background: send the header"
                     + " 'Prefer: respond-async', then follow the status URL this answers with");
         }
         String base = request.getFhirServerBase();
         try {
-            Run run = evaluations.start(request.getTenantId(), group, dryRun != null && dryRun.booleanValue());
+            Run run = evaluations.start(request.getTenantId(), group, dryRun(dryRun, request));
             request.getServletResponse().setHeader(Constants.HEADER_CONTENT_LOCATION, statusUrl(base, run));
             write(
                     request,
@@ -143,16 +146,37 @@ public class PopulationEvaluationProvider {
         }
     }
 
+    /**
+     * dryRun from the Parameters body, or from the query string, where HAPI does not read an operation's parameters
+     * on a POST: ignoring it there would write for the whole hospital when the caller asked for a dry run.
+     */
+    private static boolean dryRun(BooleanType inBody, ServletRequestDetails request) {
+        String[] inQuery = request.getParameters().get("dryRun");
+        if (inQuery == null) {
+            return inBody != null && inBody.booleanValue();
+        }
+        if (inQuery.length != 1 || !(inQuery[0].equals("true") || inQuery[0].equals("false"))) {
+            throw new InvalidRequestException("dryRun is given once, as true or false");
+        }
+        boolean dryRun = Boolean.parseBoolean(inQuery[0]);
+        if (inBody != null && inBody.booleanValue() != dryRun) {
+            throw new InvalidRequestException("dryRun is given twice, as true and as false");
+        }
+        return dryRun;
+    }
+
     private static String statusUrl(String base, Run run) {
         return base + "/" + STATUS + "?_runId=" + run.id();
     }
 
     private static OperationOutcome information(String text) {
+        return outcome(OperationOutcome.IssueSeverity.INFORMATION, OperationOutcome.IssueType.INFORMATIONAL, text);
+    }
+
+    private static OperationOutcome outcome(
+            OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType type, String text) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue()
-                .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                .setDiagnostics(text);
+        outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(text);
         return outcome;
     }
 

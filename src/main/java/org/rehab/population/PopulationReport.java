@@ -1,5 +1,6 @@
 package org.rehab.population;
 
+import java.util.Arrays;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -97,6 +98,7 @@ final class PopulationReport {
         }
         return List.of(recorded.split(",")).stream()
                 .map(pair -> pair.split("=", 2))
+                .filter(pair -> pair.length == 2 && known(pair[0]))
                 .map(pair -> new Pair(RecommendationType.fromKey(pair[0]), pair[1]))
                 .toList();
     }
@@ -106,8 +108,15 @@ final class PopulationReport {
             return List.of();
         }
         return List.of(recorded.split(",")).stream()
+                .filter(PopulationReport::known)
                 .map(RecommendationType::fromKey)
                 .toList();
+    }
+
+    /** Whether the catalog still has the recommendation (a report outlives a change of the catalog). */
+    private static boolean known(String key) {
+        return Arrays.stream(RecommendationType.values())
+                .anyMatch(type -> type.key().equals(key));
     }
 
     private static int count(List<Result> results, Outcome outcome) {

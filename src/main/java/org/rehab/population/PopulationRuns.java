@@ -35,10 +35,15 @@ class PopulationRuns {
             Instant startedAt,
             Integer total,
             Instant endedAt,
-            boolean cancelled) {
+            boolean cancelled,
+            String failure) {
 
         boolean ended() {
             return endedAt != null;
+        }
+
+        boolean failed() {
+            return failure != null;
         }
     }
 
@@ -99,8 +104,14 @@ class PopulationRuns {
         jdbc.update("UPDATE rehab_population_run SET job_instance = ? WHERE id = ?", jobInstance, runId);
     }
 
+    /** Records how many patients the run found, the first time they are listed. */
     void listed(String runId, int total) {
-        jdbc.update("UPDATE rehab_population_run SET total = ? WHERE id = ?", total, runId);
+        jdbc.update("UPDATE rehab_population_run SET total = ? WHERE id = ? AND total IS NULL", total, runId);
+    }
+
+    /** The runs not ended yet, of every tenant. */
+    List<Run> unfinished() {
+        return jdbc.query("SELECT * FROM rehab_population_run WHERE ended_at IS NULL", PopulationRuns::run);
     }
 
     Optional<Run> find(String runId) {
@@ -160,14 +171,27 @@ class PopulationRuns {
                 runId);
     }
 
-    /** Ends the run (once) and releases its tenant's lock. */
-    void end(String runId, Instant now, boolean cancel) {
-        jdbc.update(
-                "UPDATE rehab_population_run SET ended_at = ?, cancelled = ? WHERE id = ? AND ended_at IS NULL",
+    enum Ending {
+        DONE,
+        CANCELLED,
+        FAILED
+    }
+
+    /**
+     * Ends the run, once, and releases its tenant's lock; false if it had already ended.
+     *
+     * @param failure why it failed, for {@link Ending#FAILED}
+     */
+    boolean end(String runId, Instant now, Ending ending, String failure) {
+        int ended = jdbc.update(
+                "UPDATE rehab_population_run SET ended_at = ?, cancelled = ?, failure = ?"
+                        + " WHERE id = ? AND ended_at IS NULL",
                 Timestamp.from(now),
-                cancel,
+                ending == Ending.CANCELLED,
+                ending == Ending.FAILED ? failure : null,
                 runId);
         jdbc.update("DELETE FROM rehab_population_lock WHERE run_id = ?", runId);
+        return ended == 1;
     }
 
     private void forgetOlderRuns(String tenant) {
@@ -194,6 +218,7 @@ class PopulationRuns {
                 row.getTimestamp("started_at").toInstant(),
                 total == null ? null : total.intValue(),
                 ended == null ? null : ended.toInstant(),
-                row.getBoolean("cancelled"));
+                row.getBoolean("cancelled"),
+                row.getString("failure"));
     }
 }

@@ -172,19 +172,26 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                             .andAllowAllResponses()
                             .andThen());
         }
-        if (anyPatient && caller.kind() == Caller.Kind.ADMIN) {
+        // A population evaluation's result names every patient with their recommendations: read rights on both too.
+        boolean evaluatesPopulation = anyPatient
+                && caller.kind() == Caller.Kind.ADMIN
+                && caller.permits("Patient", Permission.READ)
+                && caller.permits("ServiceRequest", Permission.READ);
+        if (evaluatesPopulation) {
             rules.allow("administrators evaluate the hospital's population")
                     .operation()
                     .named("$evaluate")
                     .onType(Patient.class)
                     .andAllowAllResponses()
                     .andThen();
-            rules.allow("administrators evaluate a Group's patients")
-                    .operation()
-                    .named("$evaluate")
-                    .onInstancesOfType(Group.class)
-                    .andAllowAllResponses()
-                    .andThen();
+            if (caller.permits("Group", Permission.READ)) {
+                rules.allow("administrators evaluate a Group's patients")
+                        .operation()
+                        .named("$evaluate")
+                        .onInstancesOfType(Group.class)
+                        .andAllowAllResponses()
+                        .andThen();
+            }
             rules.allow("administrators follow and cancel population evaluations")
                     .operation()
                     .named("$evaluate-status")

@@ -80,6 +80,7 @@ class PopulationEvaluationIT extends FhirServerIT {
         loadDemoData(tenant);
         Group group = new Group().setType(Group.GroupType.PERSON).setActual(true);
         group.addMember().setEntity(new Reference("Patient/105"));
+        group.addMember().setEntity(new Reference("Patient/102")).setInactive(true);
         String groupId =
                 client(tenant).create().resource(group).execute().getId().getIdPart();
 
@@ -88,21 +89,22 @@ class PopulationEvaluationIT extends FhirServerIT {
         assertThat(integer(report, "patients")).isEqualTo(1);
         assertThat(recommendationsByPatient(report).keySet()).containsExactly("105");
         assertThat(activeCodes(tenant, "105")).isNotEmpty();
-        assertThat(activeCodes(tenant, "108")).isEmpty();
+        assertThat(activeCodes(tenant, "108")).as("not a member").isEmpty();
+        assertThat(activeCodes(tenant, "102")).as("a former member").isEmpty();
     }
 
     @Test
     void aSecondEvaluationOfTheSameHospitalIsRefusedWhileOneRuns() {
         String tenant = createTenant("populationbusy");
         PopulationRuns.Run running = new PopulationRuns.Run(
-                UUID.randomUUID().toString(), null, tenant, "Patient", false, Instant.now(), null, null, false);
+                UUID.randomUUID().toString(), null, tenant, "Patient", false, Instant.now(), null, null, false, null);
         assertThat(runs.begin(running)).isTrue();
 
         HttpResponse<String> refused = start(tenant, "Patient/$evaluate", false);
 
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.body()).contains("OperationOutcome").contains("$evaluate-status?_runId=" + running.id());
-        runs.end(running.id(), Instant.now(), true);
+        runs.end(running.id(), Instant.now(), PopulationRuns.Ending.CANCELLED, null);
         assertThat(start(tenant, "Patient/$evaluate", true).statusCode()).isEqualTo(202);
     }
 
@@ -140,6 +142,45 @@ class PopulationEvaluationIT extends FhirServerIT {
         assertThat(http(HttpRequest.newBuilder(URI.create(elsewhere)).DELETE()).statusCode())
                 .isEqualTo(404);
         assertThat(integer(awaitReport(status), "patients")).isZero();
+        assertThat(http(HttpRequest.newBuilder(URI.create(status)).DELETE()).statusCode())
+                .as("a finished run is not cancelled")
+                .isEqualTo(409);
+    }
+
+    @Test
+    void aDryRunAskedInTheQueryStringWritesNothing() {
+        String tenant = createTenant("populationquery");
+        loadDemoData(tenant);
+
+        Parameters report = awaitReport(statusUrl(http(request("/fhir/" + tenant + "/Patient/$evaluate?dryRun=true")
+                .header("Prefer", "respond-async")
+                .POST(HttpRequest.BodyPublishers.noBody()))));
+
+        assertThat(((BooleanType) report.getParameter("dryRun").getValue()).booleanValue())
+                .isTrue();
+        assertThat(activeCodes(tenant, "108")).isEmpty();
+        assertThat(http(request("/fhir/" + tenant + "/Patient/$evaluate?dryRun=maybe")
+                                .header("Prefer", "respond-async")
+                                .POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aRunWhoseJobEndedUnfinishedReportsItsFailureEveryTimeAndFreesTheHospital() {
+        String tenant = createTenant("populationfailed");
+        PopulationRuns.Run lost = new PopulationRuns.Run(
+                UUID.randomUUID().toString(), null, tenant, "Patient", false, Instant.now(), 10, null, false, null);
+        assertThat(runs.begin(lost)).isTrue();
+        runs.jobStarted(lost.id(), "a-job-that-is-gone");
+        String status = baseUrl() + "/" + tenant + "/$evaluate-status?_runId=" + lost.id();
+
+        for (int poll = 0; poll < 2; poll++) {
+            HttpResponse<String> failed = http(HttpRequest.newBuilder(URI.create(status)));
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(failed.body()).contains("OperationOutcome").contains("before every patient was evaluated");
+        }
+        assertThat(start(tenant, "Patient/$evaluate", true).statusCode()).isEqualTo(202);
     }
 
     @Test
