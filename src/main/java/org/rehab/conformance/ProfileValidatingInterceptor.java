@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorBroadcaster;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.interceptor.ValidationResultEnrichingInterceptor;
 import ca.uhn.fhir.rest.server.util.CompositeInterceptorBroadcaster;
@@ -32,8 +33,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
  * specification and the profiles it declares, and refused with 422 Unprocessable Entity when validation finds an
  * error ({@link ValidationPolicyInterceptor} decides what counts as one). Not validated: StructureDefinitions
  * (validating a profile itself needs the FHIR core package from the internet, which a hospital network may not reach;
- * a profile is checked when resources are validated against it), AuditEvents (written by the server alone) and
- * HAPI's placeholder resources.
+ * a profile is checked when resources are validated against it), AuditEvents (written by the server alone),
+ * HAPI's placeholder resources, and what the server builds itself ({@link #writesServerBuiltResources}).
  *
  * <p>A batch or transaction is first validated as one bundle. Building the validator costs more than validating a
  * typical resource (it reads the OID registry and prepares the definitions each time), and an EHR's patient export
@@ -46,6 +47,7 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 public class ProfileValidatingInterceptor {
 
     private static final String VALIDATED_IN_BUNDLE = ProfileValidatingInterceptor.class.getName() + ".validated";
+    private static final String SERVER_BUILT = ProfileValidatingInterceptor.class.getName() + ".serverBuilt";
     /** Bundles are validated in parts of this many entries, so that a patient's whole life is not held twice. */
     private static final int ENTRIES_PER_VALIDATION = 200;
 
@@ -63,9 +65,28 @@ public class ProfileValidatingInterceptor {
         this.broadcaster = broadcaster;
     }
 
+    /**
+     * Marks the server's own request as writing resources that the server built itself (the rule module's
+     * recommendations, their Provenance, a derived BMI): they are not validated as they are stored. Its tests
+     * validate what it builds as a client's write is validated; validating each one again had been half the cost of a
+     * first evaluation.
+     */
+    public static void writesServerBuiltResources(SystemRequestDetails request, boolean serverBuilt) {
+        if (serverBuilt) {
+            request.getUserData().put(SERVER_BUILT, Boolean.TRUE);
+        } else {
+            request.getUserData().remove(SERVER_BUILT);
+        }
+    }
+
+    private static boolean serverBuilt(RequestDetails request) {
+        return request instanceof SystemRequestDetails
+                && Boolean.TRUE.equals(request.getUserData().get(SERVER_BUILT));
+    }
+
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
     public void validateBundle(IBaseBundle bundle, RequestDetails request) {
-        if (request == null || !(bundle instanceof Bundle received)) {
+        if (request == null || !(bundle instanceof Bundle received) || serverBuilt(request)) {
             return;
         }
         Map<IBaseResource, String> validated = validatedEntries(request);
@@ -103,7 +124,7 @@ public class ProfileValidatingInterceptor {
     }
 
     private void check(RequestDetails request, IBaseResource resource) {
-        if (!validatable(resource)) {
+        if (!validatable(resource) || serverBuilt(request)) {
             return;
         }
         if (request != null && alreadyValidated(validatedEntries(request), resource)) {

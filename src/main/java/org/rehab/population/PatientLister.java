@@ -22,8 +22,14 @@ import org.hl7.fhir.r4.model.Patient;
  */
 class PatientLister implements IFirstJobStepWorker<PopulationParameters, PatientChunk> {
 
-    /** Patients per work chunk: a chunk is the work lost, and done again, when an instance stops in its middle. */
+    /**
+     * The most patients per work chunk: a chunk is the work done again when an instance stops in its middle, and the
+     * unit instances and threads share. A small population is cut in at least {@link #FEWEST_CHUNKS}, so that every
+     * thread has work.
+     */
     static final int CHUNK = 25;
+
+    static final int FEWEST_CHUNKS = 8;
 
     /** The most patients a run lists; a tenant with more is evaluated by Group. */
     static final int MOST_PATIENTS = 500_000;
@@ -48,8 +54,9 @@ class PatientLister implements IFirstJobStepWorker<PopulationParameters, Patient
         request.setTenantId(run.tenant());
         List<String> patients = run.group() == null ? everyPatient(request) : members(request, run.group());
         runs.listed(run.runId(), patients.size());
-        for (int from = 0; from < patients.size(); from += CHUNK) {
-            sink.accept(new PatientChunk(patients.subList(from, Math.min(patients.size(), from + CHUNK))));
+        int chunk = Math.max(1, Math.min(CHUNK, (patients.size() + FEWEST_CHUNKS - 1) / FEWEST_CHUNKS));
+        for (int from = 0; from < patients.size(); from += chunk) {
+            sink.accept(new PatientChunk(patients.subList(from, Math.min(patients.size(), from + chunk))));
         }
         if (patients.isEmpty()) {
             runs.end(run.runId(), clock.instant(), PopulationRuns.Ending.DONE, null);

@@ -2,6 +2,7 @@ package org.rehab.recommendation;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.recommendation.rules.Evidence;
 import org.rehab.recommendation.rules.Recommendation;
 import org.rehab.recommendation.rules.RecommendationType;
@@ -77,6 +79,9 @@ class RecommendationWriter {
             return written;
         }
         request.getUserData().put(EVALUATION_WRITE, Boolean.TRUE);
+        if (request instanceof SystemRequestDetails asServer) {
+            ProfileValidatingInterceptor.writesServerBuiltResources(asServer, true);
+        }
         try {
             Bundle response = systemDao.transaction(request, transaction);
             assignIds(transaction, response);
@@ -85,6 +90,9 @@ class RecommendationWriter {
             throw e;
         } finally {
             request.getUserData().remove(EVALUATION_WRITE);
+            if (request instanceof SystemRequestDetails asServer) {
+                ProfileValidatingInterceptor.writesServerBuiltResources(asServer, false);
+            }
         }
         tenantsWithDevice.add(tenant);
         written.values().forEach(w -> w.serviceRequest()

@@ -32,6 +32,7 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.FhirServerIT;
@@ -190,6 +191,51 @@ class EvaluateOperationIT extends FhirServerIT {
                     .containsExactlyElementsOf(
                             evidence.stream().map(Reference::getReference).toList());
         }
+    }
+
+    @Test
+    void whatTheRuleModuleWritesPassesTheValidationAClientsWriteGets() {
+        // The server's own writes are not validated as they are stored (ProfileValidatingInterceptor): this holds them
+        // to the same validation, profiles and policy as a client's write.
+        String tenant = createTenant("selfvalid");
+        loadDemoData(tenant);
+        for (String patient : List.of("102", "105", "108")) {
+            evaluate(tenant, patient, false);
+        }
+
+        List<Resource> written = new ArrayList<>();
+        written.addAll(search(tenant, "ServiceRequest"));
+        written.addAll(search(tenant, "Provenance"));
+        written.addAll(search(tenant, "Device"));
+        written.addAll(search(tenant, "Observation?patient=102&code=http://loinc.org|39156-5"));
+        assertThat(written)
+                .extracting(Resource::fhirType)
+                .contains("ServiceRequest", "Provenance", "Device", "Observation");
+        for (Resource resource : written) {
+            assertThat(errors(tenant, resource))
+                    .as(resource.fhirType() + " as the rule module wrote it")
+                    .isEmpty();
+        }
+        ServiceRequest broken =
+                (ServiceRequest) search(tenant, "ServiceRequest").get(0);
+        broken.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        assertThat(errors(tenant, broken))
+                .as("the same validation refuses a recommendation off its profile")
+                .isNotEmpty();
+    }
+
+    private List<OperationOutcome.OperationOutcomeIssueComponent> errors(String tenant, Resource resource) {
+        OperationOutcome outcome;
+        try {
+            outcome = (OperationOutcome)
+                    client(tenant).validate().resource(resource).execute().getOperationOutcome();
+        } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException refused) {
+            outcome = (OperationOutcome) refused.getOperationOutcome();
+        }
+        return outcome.getIssue().stream()
+                .filter(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        || issue.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+                .toList();
     }
 
     @Test

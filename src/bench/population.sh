@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Population evaluation speed on the Synthea corpus, on embedded PostgreSQL: this server loads the unmodified bundles
+# (as ingest.sh does), then evaluates the whole hospital twice with POST Patient/$evaluate (Prefer: respond-async),
+# timing each run from the request to the status URL's 200: the first pass writes every recommendation (and its
+# HL7 alert record), the second finds an unchanged population. Prints patients per second for each, and the
+# recommendations the first pass created. PROFILE=1: record a JFR profile of both passes into
+# target/bench/population.jfr.
+# Usage: src/bench/population.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+patients=${1:-20}
+largest_mb=${2:-20}
+clients=${3:-4}
+
+. src/bench/lib.sh
+build_server
+corpus=$(src/bench/synthea.sh "$patients" 42)
+pg_port=15442
+start_postgres $pg_port population
+port=18092
+start_server "$work/server.log" $port \
+    env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/population SPRING_DATASOURCE_USERNAME=postgres \
+    java -Xmx2g -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
+java -Xmx2g -cp "$classpath" org.rehab.bench.IngestBenchmark "http://localhost:$port/fhir/north" population \
+    "$corpus" "$clients" $((largest_mb * 1024 * 1024)) >&2
+if [ "${PROFILE:-}" = 1 ]; then
+    mkdir -p target/bench
+    jcmd $server_pid JFR.start name=population settings=profile \
+        filename="$PWD/target/bench/population.jfr" > /dev/null
+fi
+
+evaluate_population() { # prints: seconds, patients, recommendations created, already active
+    local start=$(date +%s.%N)
+    local status=$(curl -sf -D - -o /dev/null -X POST -H 'Prefer: respond-async' \
+        "localhost:$port/fhir/north/Patient/\$evaluate" | awk 'tolower($1) == "content-location:" {print $2}' \
+        | tr -d '\r')
+    [ -n "$status" ] || { echo "the population evaluation did not start" >&2; exit 1; }
+    until [ "$(curl -s -o "$work/report.json" -w '%{http_code}' "$status")" = 200 ]; do sleep 0.1; done
+    local end=$(date +%s.%N)
+    python3 - "$start" "$end" "$work/report.json" <<'PY'
+import json, sys
+start, end, report = float(sys.argv[1]), float(sys.argv[2]), json.load(open(sys.argv[3]))
+value = {p["name"]: p for p in report["parameter"]}
+def count(status):
+    return sum(part.get("valueInteger", 0) for p in report["parameter"] if p["name"] == "recommendation"
+               for part in p["part"] if part["name"] == status)
+print(round(end - start, 2), value["evaluated"]["valueInteger"], count("created"), count("already-active"))
+PY
+}
+
+echo "corpus: $corpus (bundles up to $largest_mb MB); $(nproc) cores; PostgreSQL"
+read -r first_seconds first_patients first_created first_active <<< "$(evaluate_population)"
+read -r again_seconds again_patients again_created again_active <<< "$(evaluate_population)"
+if [ "${PROFILE:-}" = 1 ]; then jcmd $server_pid JFR.stop name=population > /dev/null; fi
+stop_server
+rate() { python3 -c "print(round($1 / $2, 1))"; }
+echo "first pass:      $first_patients patients in $first_seconds s = $(rate "$first_patients" "$first_seconds")" \
+    "patients/s; recommendations created: $first_created, already active: $first_active"
+echo "unchanged again: $again_patients patients in $again_seconds s = $(rate "$again_patients" "$again_seconds")" \
+    "patients/s; recommendations created: $again_created, already active: $again_active"
