@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.IdType;
@@ -24,7 +25,9 @@ import org.rehab.population.PopulationRuns.Outcome;
 import org.rehab.population.PopulationRuns.Result;
 import org.rehab.recommendation.Evaluation;
 import org.rehab.recommendation.PatientEvaluator;
+import org.rehab.recommendation.RuleLibrary;
 import org.rehab.recommendation.rules.RecommendationType;
+import org.rehab.recommendation.rules.RuleSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -42,12 +45,15 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
     private static final Logger log = LoggerFactory.getLogger(ChunkEvaluator.class);
 
     private final PatientEvaluator evaluator;
+    private final RuleLibrary rules;
     private final PopulationRuns runs;
     private final Clock clock;
     private final Counter failures;
 
-    ChunkEvaluator(PatientEvaluator evaluator, PopulationRuns runs, Clock clock, MeterRegistry meters) {
+    ChunkEvaluator(
+            PatientEvaluator evaluator, RuleLibrary rules, PopulationRuns runs, Clock clock, MeterRegistry meters) {
         this.evaluator = evaluator;
+        this.rules = rules;
         this.runs = runs;
         this.clock = clock;
         this.failures = meters.counter("rehab.evaluations.population.failed");
@@ -60,6 +66,13 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
         Set<String> recorded = runs.alreadyEvaluated(run.runId(), patients);
         SystemRequestDetails request = SystemRequestDetails.forRequestPartitionId(null);
         request.setTenantId(run.tenant());
+        RuleSet candidate = run.candidate() == null ? null : rules.candidate(run.candidate());
+        if (candidate != null) {
+            if (!candidate.version().equals(run.candidateVersion())) {
+                runs.end(run.runId(), clock.instant(), Ending.FAILED, "the candidate rules changed while being tried");
+                return RunOutcome.SUCCESS;
+            }
+        }
         int evaluated = 0;
         for (String patient : patients) {
             if (recorded.contains(patient)) {
@@ -68,7 +81,7 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
             if (runs.cancelled(run.runId())) { // looked at before each patient: a cancelled run writes no more
                 return new RunOutcome(evaluated);
             }
-            runs.record(run.runId(), evaluate(request, patient, run.dryRun()));
+            runs.record(run.runId(), outcome(() -> evaluate(request, patient, run.dryRun(), candidate), patient));
             evaluated++;
         }
         runs.find(run.runId())
@@ -77,22 +90,45 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
         return new RunOutcome(evaluated);
     }
 
-    private Result evaluate(SystemRequestDetails request, String patient, boolean dryRun) {
+    /**
+     * The patient's evaluation, or in a shadow run what the rules in force and the candidate each recommend.
+     */
+    private Result evaluate(SystemRequestDetails request, String patient, boolean dryRun, RuleSet candidate) {
+        IdType patientId = new IdType("Patient", patient);
+        if (candidate != null) {
+            return new Result(
+                    patient,
+                    Outcome.EVALUATED,
+                    keys(evaluator.wouldRecommend(request, patientId, rules.current())),
+                    null,
+                    keys(evaluator.wouldRecommend(request, patientId, candidate)),
+                    null);
+        }
+        Evaluation evaluation = evaluator.evaluate(request, patientId, dryRun);
+        String recommendations = evaluation.recommended().stream()
+                .map(r -> r.recommendation().type().key() + "=" + r.status().code())
+                .collect(Collectors.joining(","));
+        String noLongerSupported = evaluation.noLongerSupported().stream()
+                .flatMap(stale -> stale.getInstantiatesCanonical().stream())
+                .map(CanonicalType::getValue)
+                .map(RecommendationType::ofCanonical)
+                .flatMap(Optional::stream)
+                .map(RecommendationType::key)
+                .collect(Collectors.joining(","));
+        return new Result(patient, Outcome.EVALUATED, recommendations, noLongerSupported, null, null);
+    }
+
+    private static String keys(Set<RecommendationType> types) {
+        return types.stream().map(RecommendationType::key).collect(Collectors.joining(","));
+    }
+
+    /** The patient's result, or why their evaluation failed; a database failure fails the chunk instead. */
+    private Result outcome(Supplier<Result> evaluation, String patient) {
         try {
-            Evaluation evaluation = evaluator.evaluate(request, new IdType("Patient", patient), dryRun);
-            String recommendations = evaluation.recommended().stream()
-                    .map(r -> r.recommendation().type().key() + "=" + r.status().code())
-                    .collect(Collectors.joining(","));
-            String noLongerSupported = evaluation.noLongerSupported().stream()
-                    .flatMap(stale -> stale.getInstantiatesCanonical().stream())
-                    .map(CanonicalType::getValue)
-                    .map(RecommendationType::ofCanonical)
-                    .flatMap(Optional::stream)
-                    .map(RecommendationType::key)
-                    .collect(Collectors.joining(","));
-            return new Result(patient, Outcome.EVALUATED, recommendations, noLongerSupported, null);
+            return evaluation.get();
         } catch (ResourceNotFoundException | ResourceGoneException deleted) {
-            return new Result(patient, Outcome.NOT_FOUND, null, null, "The patient was deleted before evaluation");
+            return new Result(
+                    patient, Outcome.NOT_FOUND, null, null, null, "The patient was deleted before evaluation");
         } catch (DataAccessException | TransactionException | PersistenceException unavailable) {
             // The database, not the patient: the chunk fails and is evaluated again (batch2, or after a restart).
             throw unavailable;
@@ -119,6 +155,6 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
     private Result failed(String patient, String why) {
         failures.increment();
         log.warn("A patient's population evaluation failed: {}", why);
-        return new Result(patient, Outcome.FAILED, null, null, why);
+        return new Result(patient, Outcome.FAILED, null, null, null, why);
     }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.rehab.recommendation.PatientEvaluator;
+import org.rehab.recommendation.RuleLibrary;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,7 +25,12 @@ class PopulationEvaluationJob {
 
     @Bean
     JobDefinition<PopulationParameters> populationEvaluationJobDefinition(
-            DaoRegistry daos, PatientEvaluator evaluator, PopulationRuns runs, Clock clock, MeterRegistry meters) {
+            DaoRegistry daos,
+            PatientEvaluator evaluator,
+            RuleLibrary rules,
+            PopulationRuns runs,
+            Clock clock,
+            MeterRegistry meters) {
         return JobDefinition.newBuilder()
                 .setJobDefinitionId(ID)
                 .setJobDefinitionVersion(VERSION)
@@ -39,7 +45,7 @@ class PopulationEvaluationJob {
                 .addLastStep(
                         EVALUATE_STEP,
                         "Evaluates a chunk of patients and records each one's outcome",
-                        new ChunkEvaluator(evaluator, runs, clock, meters))
+                        new ChunkEvaluator(evaluator, rules, runs, clock, meters))
                 .build();
     }
 

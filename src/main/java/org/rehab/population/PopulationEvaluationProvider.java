@@ -23,6 +23,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.rehab.population.PopulationRuns.Run;
+import org.rehab.recommendation.RulesOperationProvider;
+import org.rehab.recommendation.rules.RuleCompilationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,9 +56,14 @@ public class PopulationEvaluationProvider {
             @Description(shortDefinition = "true: say what would be recommended, writing and sending nothing")
                     @OperationParam(name = "dryRun", min = 0, max = 1, typeName = "boolean")
                     BooleanType dryRun,
+            @Description(
+                            shortDefinition = "A candidate rule set (a directory of rules-candidates/) to compare with"
+                                    + " the rules in force, writing nothing")
+                    @OperationParam(name = "candidate", min = 0, max = 1, typeName = "string")
+                    StringType candidate,
             ServletRequestDetails request)
             throws IOException {
-        start(request, null, dryRun);
+        start(request, null, dryRun, candidate);
     }
 
     @Description(
@@ -68,9 +75,12 @@ public class PopulationEvaluationProvider {
             @Description(shortDefinition = "true: say what would be recommended, writing and sending nothing")
                     @OperationParam(name = "dryRun", min = 0, max = 1, typeName = "boolean")
                     BooleanType dryRun,
+            @Description(shortDefinition = "A candidate rule set to compare with the rules in force, writing nothing")
+                    @OperationParam(name = "candidate", min = 0, max = 1, typeName = "string")
+                    StringType candidate,
             ServletRequestDetails request)
             throws IOException {
-        start(request, group, dryRun);
+        start(request, group, dryRun, candidate);
     }
 
     @Description(
@@ -124,7 +134,8 @@ public class PopulationEvaluationProvider {
         write(request, HttpServletResponse.SC_OK, PopulationReport.toParameters(run, evaluations.results(run)));
     }
 
-    private void start(ServletRequestDetails request, IdType group, BooleanType dryRun) throws IOException {
+    private void start(ServletRequestDetails request, IdType group, BooleanType dryRun, StringType candidate)
+            throws IOException {
         List<String> prefer = request.getHeaders(Constants.HEADER_PREFER);
         if (prefer == null
                 || prefer.stream().noneMatch(value -> RestfulServerUtils.parsePreferHeader(value)
@@ -134,7 +145,8 @@ public class PopulationEvaluationProvider {
         }
         String base = request.getFhirServerBase();
         try {
-            Run run = evaluations.start(request.getTenantId(), group, dryRun(dryRun, request));
+            Run run = evaluations.start(
+                    request.getTenantId(), group, dryRun(dryRun, request), candidate(candidate, request));
             request.getServletResponse().setHeader(Constants.HEADER_CONTENT_LOCATION, statusUrl(base, run));
             write(
                     request,
@@ -143,6 +155,11 @@ public class PopulationEvaluationProvider {
         } catch (PopulationEvaluations.AlreadyRunning running) {
             throw new ResourceVersionConflictException("A population evaluation of this hospital is running: "
                     + statusUrl(base, running.run) + " (cancel it with DELETE, or wait for it to end)");
+        } catch (IllegalArgumentException noSuchCandidate) {
+            throw new InvalidRequestException(noSuchCandidate.getMessage());
+        } catch (RuleCompilationException notCompiled) {
+            throw RulesOperationProvider.notCompiled(
+                    "The candidate rules do not compile; nothing was evaluated", notCompiled);
         }
     }
 
@@ -163,6 +180,18 @@ public class PopulationEvaluationProvider {
             throw new InvalidRequestException("dryRun is given twice, as true and as false");
         }
         return dryRun;
+    }
+
+    /** The candidate's name, from the body or, as for dryRun, the query string. */
+    private static String candidate(StringType inBody, ServletRequestDetails request) {
+        String[] inQuery = request.getParameters().get("candidate");
+        if (inQuery == null) {
+            return inBody == null || inBody.isEmpty() ? null : inBody.getValue();
+        }
+        if (inQuery.length != 1 || (inBody != null && !inQuery[0].equals(inBody.getValue()))) {
+            throw new InvalidRequestException("candidate is given once");
+        }
+        return inQuery[0];
     }
 
     private static String statusUrl(String base, Run run) {

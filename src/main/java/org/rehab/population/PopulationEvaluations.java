@@ -13,6 +13,8 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.rehab.population.PopulationRuns.Ending;
 import org.rehab.population.PopulationRuns.Run;
+import org.rehab.recommendation.RuleLibrary;
+import org.rehab.recommendation.rules.RuleSet;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,11 +38,18 @@ class PopulationEvaluations {
     private final PopulationJobWatch watch;
     private final IJobCoordinator jobs;
     private final DaoRegistry daos;
+    private final RuleLibrary rules;
     private final Clock clock;
 
     PopulationEvaluations(
-            PopulationRuns runs, PopulationJobWatch watch, IJobCoordinator jobs, DaoRegistry daos, Clock clock) {
+            PopulationRuns runs,
+            PopulationJobWatch watch,
+            IJobCoordinator jobs,
+            DaoRegistry daos,
+            RuleLibrary rules,
+            Clock clock) {
         this.runs = runs;
+        this.rules = rules;
         this.watch = watch;
         this.jobs = jobs;
         this.daos = daos;
@@ -48,12 +57,16 @@ class PopulationEvaluations {
     }
 
     /**
-     * Starts evaluating the tenant's patients, or the patients of one of its Groups ({@code group} not null).
+     * Starts evaluating the tenant's patients, or the patients of one of its Groups ({@code group} not null); with a
+     * candidate rule set (by name), compares what it would recommend with the rules in force, writing nothing.
      *
      * @throws AlreadyRunning if another evaluation of the tenant is running
      * @throws ResourceNotFoundException if the tenant has no such Group
+     * @throws IllegalArgumentException if there is no such candidate
+     * @throws org.rehab.recommendation.rules.RuleCompilationException if the candidate does not compile
      */
-    Run start(String tenant, IdType group, boolean dryRun) {
+    Run start(String tenant, IdType group, boolean dryRun, String candidateName) {
+        RuleSet candidate = candidateName == null ? null : rules.candidate(candidateName);
         String groupId = null;
         if (group != null) {
             SystemRequestDetails inTenant = new SystemRequestDetails();
@@ -72,12 +85,14 @@ class PopulationEvaluations {
                 null,
                 tenant,
                 groupId == null ? "Patient" : "Group/" + groupId,
-                dryRun,
+                dryRun || candidate != null,
                 clock.instant(),
                 null,
                 null,
                 false,
-                null);
+                null,
+                candidateName,
+                candidate == null ? null : candidate.version());
         if (!runs.begin(run)) {
             throw new AlreadyRunning(runs.locked(tenant).orElse(run));
         }
@@ -86,7 +101,13 @@ class PopulationEvaluations {
                             new SystemRequestDetails(),
                             new JobInstanceStartRequest(
                                     PopulationEvaluationJob.ID,
-                                    new PopulationParameters(run.id(), tenant, groupId, dryRun)))
+                                    new PopulationParameters(
+                                            run.id(),
+                                            tenant,
+                                            groupId,
+                                            run.dryRun(),
+                                            run.candidate(),
+                                            run.candidateVersion())))
                     .getInstanceId();
             runs.jobStarted(run.id(), instance);
             watch.sendFirstChunkSoon(instance);

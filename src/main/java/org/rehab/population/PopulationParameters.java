@@ -19,13 +19,31 @@ public class PopulationParameters implements IModelJson {
     @JsonProperty("dryRun")
     private boolean dryRun;
 
+    /** The candidate rule set a shadow run tries, by name, and the version it had when the run started. */
+    @JsonProperty("candidate")
+    private String candidate;
+
+    @JsonProperty("candidateVersion")
+    private String candidateVersion;
+
     public PopulationParameters() {}
 
-    PopulationParameters(String runId, String tenant, String group, boolean dryRun) {
+    PopulationParameters(
+            String runId, String tenant, String group, boolean dryRun, String candidate, String candidateVersion) {
         this.runId = runId;
         this.tenant = tenant;
         this.group = group;
         this.dryRun = dryRun;
+        this.candidate = candidate;
+        this.candidateVersion = candidateVersion;
+    }
+
+    String candidate() {
+        return candidate;
+    }
+
+    String candidateVersion() {
+        return candidateVersion;
     }
 
     String runId() {

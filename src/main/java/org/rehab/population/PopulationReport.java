@@ -45,6 +45,18 @@ final class PopulationReport {
         report.addParameter("failed", new IntegerType(count(results, Outcome.FAILED)));
         report.addParameter("deleted", new IntegerType(count(results, Outcome.NOT_FOUND)));
 
+        if (run.shadow()) {
+            report.addParameter("candidate", new StringType(run.candidate()));
+            report.addParameter("candidateVersion", new StringType(run.candidateVersion()));
+            comparison(report, results);
+        } else {
+            evaluation(report, results);
+        }
+        return report;
+    }
+
+    /** Per recommendation, the patients by status; then each patient with a recommendation, or a failure. */
+    private static void evaluation(Parameters report, List<Result> results) {
         Map<RecommendationType, Map<String, Integer>> counts = new EnumMap<>(RecommendationType.class);
         for (RecommendationType type : RecommendationType.values()) {
             Map<String, Integer> byStatus = new LinkedHashMap<>();
@@ -67,9 +79,7 @@ final class PopulationReport {
 
         for (Result result : results) {
             if (result.outcome() != Outcome.EVALUATED) {
-                ParametersParameterComponent failure = report.addParameter().setName("failure");
-                failure.addPart().setName("patient").setValue(new Reference("Patient/" + result.patientId()));
-                failure.addPart().setName("reason").setValue(new StringType(result.failure()));
+                failure(report, result);
             } else if (!pairs(result.recommendations()).isEmpty()
                     || !keys(result.noLongerSupported()).isEmpty()) {
                 ParametersParameterComponent patient = report.addParameter().setName("patient");
@@ -87,7 +97,59 @@ final class PopulationReport {
                 }
             }
         }
-        return report;
+    }
+
+    /**
+     * A shadow run: per recommendation, how many patients the rules in force and the candidate recommend it for, and
+     * how many would gain or lose it; then each patient who would gain or lose one, and each failure.
+     */
+    private static void comparison(Parameters report, List<Result> results) {
+        for (RecommendationType type : RecommendationType.values()) {
+            int inForce = 0;
+            int withCandidate = 0;
+            int gained = 0;
+            int lost = 0;
+            for (Result result : results) {
+                boolean now = keys(result.recommendations()).contains(type);
+                boolean then = keys(result.candidate()).contains(type);
+                inForce += now ? 1 : 0;
+                withCandidate += then ? 1 : 0;
+                gained += !now && then ? 1 : 0;
+                lost += now && !then ? 1 : 0;
+            }
+            ParametersParameterComponent recommendation = report.addParameter().setName("recommendation");
+            recommendation.addPart().setName("code").setValue(new CodeType(type.key()));
+            recommendation.addPart().setName("title").setValue(new StringType(type.title()));
+            recommendation.addPart().setName("in-force").setValue(new IntegerType(inForce));
+            recommendation.addPart().setName("with-candidate").setValue(new IntegerType(withCandidate));
+            recommendation.addPart().setName("gained").setValue(new IntegerType(gained));
+            recommendation.addPart().setName("lost").setValue(new IntegerType(lost));
+        }
+        for (Result result : results) {
+            if (result.outcome() != Outcome.EVALUATED) {
+                failure(report, result);
+                continue;
+            }
+            List<RecommendationType> now = keys(result.recommendations());
+            List<RecommendationType> then = keys(result.candidate());
+            if (now.equals(then)) {
+                continue;
+            }
+            ParametersParameterComponent change = report.addParameter().setName("change");
+            change.addPart().setName("patient").setValue(new Reference("Patient/" + result.patientId()));
+            then.stream()
+                    .filter(type -> !now.contains(type))
+                    .forEach(type -> change.addPart().setName("gains").setValue(new CodeType(type.key())));
+            now.stream()
+                    .filter(type -> !then.contains(type))
+                    .forEach(type -> change.addPart().setName("loses").setValue(new CodeType(type.key())));
+        }
+    }
+
+    private static void failure(Parameters report, Result result) {
+        ParametersParameterComponent failure = report.addParameter().setName("failure");
+        failure.addPart().setName("patient").setValue(new Reference("Patient/" + result.patientId()));
+        failure.addPart().setName("reason").setValue(new StringType(result.failure()));
     }
 
     private record Pair(RecommendationType type, String status) {}

@@ -36,7 +36,9 @@ class PopulationRuns {
             Integer total,
             Instant endedAt,
             boolean cancelled,
-            String failure) {
+            String failure,
+            String candidate,
+            String candidateVersion) {
 
         boolean ended() {
             return endedAt != null;
@@ -45,11 +47,24 @@ class PopulationRuns {
         boolean failed() {
             return failure != null;
         }
+
+        /** Whether the run tries a candidate rule set against the rules in force (writing nothing). */
+        boolean shadow() {
+            return candidate != null;
+        }
     }
 
-    /** One patient's outcome: {@code recommendations} as {@code key=status} pairs, comma-separated. */
+    /**
+     * One patient's outcome: {@code recommendations} as {@code key=status} pairs, comma-separated, or in a shadow
+     * run the keys the rules in force recommend, and {@code candidate} those the candidate would.
+     */
     record Result(
-            String patientId, Outcome outcome, String recommendations, String noLongerSupported, String failure) {}
+            String patientId,
+            Outcome outcome,
+            String recommendations,
+            String noLongerSupported,
+            String candidate,
+            String failure) {}
 
     enum Outcome {
         EVALUATED,
@@ -83,13 +98,16 @@ class PopulationRuns {
      */
     boolean begin(Run run) {
         jdbc.update(
-                "INSERT INTO rehab_population_run (id, tenant, population, dry_run, started_at, cancelled)"
-                        + " VALUES (?, ?, ?, ?, ?, FALSE)",
+                "INSERT INTO rehab_population_run"
+                        + " (id, tenant, population, dry_run, started_at, cancelled, candidate, candidate_version)"
+                        + " VALUES (?, ?, ?, ?, ?, FALSE, ?, ?)",
                 run.id(),
                 run.tenant(),
                 run.population(),
                 run.dryRun(),
-                Timestamp.from(run.startedAt()));
+                Timestamp.from(run.startedAt()),
+                run.candidate(),
+                run.candidateVersion());
         try {
             jdbc.update("INSERT INTO rehab_population_lock (tenant, run_id) VALUES (?, ?)", run.tenant(), run.id());
         } catch (DuplicateKeyException taken) {
@@ -139,13 +157,14 @@ class PopulationRuns {
         try {
             jdbc.update(
                     "INSERT INTO rehab_population_result"
-                            + " (run_id, patient_id, outcome, recommendations, no_longer_supported, failure)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)",
+                            + " (run_id, patient_id, outcome, recommendations, no_longer_supported, candidate, failure)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     runId,
                     result.patientId(),
                     result.outcome().name(),
                     result.recommendations(),
                     result.noLongerSupported(),
+                    result.candidate(),
                     result.failure());
         } catch (DuplicateKeyException alreadyRecorded) {
             // the same patient in a chunk that ran again: the first outcome stands
@@ -160,14 +179,15 @@ class PopulationRuns {
 
     List<Result> results(String runId) {
         return jdbc.query(
-                "SELECT patient_id, outcome, recommendations, no_longer_supported, failure"
+                "SELECT patient_id, outcome, recommendations, no_longer_supported, candidate, failure"
                         + " FROM rehab_population_result WHERE run_id = ? ORDER BY patient_id",
                 (row, i) -> new Result(
                         row.getString(1),
                         Outcome.valueOf(row.getString(2)),
                         row.getString(3),
                         row.getString(4),
-                        row.getString(5)),
+                        row.getString(5),
+                        row.getString(6)),
                 runId);
     }
 
@@ -219,6 +239,8 @@ class PopulationRuns {
                 total == null ? null : total.intValue(),
                 ended == null ? null : ended.toInstant(),
                 row.getBoolean("cancelled"),
-                row.getString("failure"));
+                row.getString("failure"),
+                row.getString("candidate"),
+                row.getString("candidate_version"));
     }
 }

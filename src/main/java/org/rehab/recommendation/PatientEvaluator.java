@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.RecommendationSettings.ClinicalCriteria;
@@ -108,9 +110,7 @@ public class PatientEvaluator {
         RuleSet ruleSet = rules.current();
 
         String patient = patientId.getIdPart();
-        FactsKey key = new FactsKey(tenant, patient, revisions.of(tenant, patient), today);
-        ClinicalFacts facts = this.facts.get(key, k -> new ClinicalFactsBuilder(criteria, today, clock.getZone())
-                .build(reader.read(request, patientId, criteria, today)));
+        ClinicalFacts facts = factsOf(request, patientId, criteria, today);
         List<Recommendation> recommendations = ruleSet.fire(facts.all());
         Map<RecommendationType, ActiveRecommendations.Active> activeNow = active.of(tenant, patient);
 
@@ -172,6 +172,28 @@ public class PatientEvaluator {
                 recommended,
                 noLongerSupported,
                 facts.notEligible());
+    }
+
+    /**
+     * What these rules (a candidate, or those in force) recommend for the patient now, writing nothing.
+     *
+     * @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException if the tenant has no such patient
+     */
+    public Set<RecommendationType> wouldRecommend(RequestDetails request, IdType patientId, RuleSet ruleSet) {
+        ClinicalFacts facts =
+                factsOf(request, patientId, settings.criteriaFor(request.getTenantId()), LocalDate.now(clock));
+        Set<RecommendationType> types = EnumSet.noneOf(RecommendationType.class);
+        ruleSet.fire(facts.all()).forEach(recommendation -> types.add(recommendation.type()));
+        return types;
+    }
+
+    private ClinicalFacts factsOf(
+            RequestDetails request, IdType patientId, ClinicalCriteria criteria, LocalDate today) {
+        String tenant = request.getTenantId();
+        String patient = patientId.getIdPart();
+        FactsKey key = new FactsKey(tenant, patient, revisions.of(tenant, patient), today);
+        return facts.get(key, k -> new ClinicalFactsBuilder(criteria, today, clock.getZone())
+                .build(reader.read(request, patientId, criteria, today)));
     }
 
     /**

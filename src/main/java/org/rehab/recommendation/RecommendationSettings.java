@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("rehab.recommendation")
 public record RecommendationSettings(
         @DefaultValue("rules") Path rulesDirectory,
+        @DefaultValue("rules-candidates") Path candidateRulesDirectory,
         @DefaultValue("false") boolean watchRules,
         @DefaultValue("90") int recentSurgeryDays,
         @DefaultValue("http://snomed.info/sct|82423001") List<String> chronicPainCodes,

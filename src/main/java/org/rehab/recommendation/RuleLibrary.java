@@ -1,5 +1,7 @@
 package org.rehab.recommendation;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.rehab.recommendation.rules.RuleCompilationException;
 import org.rehab.recommendation.rules.RuleFiles;
 import org.rehab.recommendation.rules.RuleSet;
@@ -28,11 +31,19 @@ public class RuleLibrary {
 
     private static final Logger log = LoggerFactory.getLogger(RuleLibrary.class);
 
+    private static final Pattern CANDIDATE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
+
     private final Path directory;
+    private final Path candidates;
     private final AtomicReference<RuleSet> current = new AtomicReference<>();
+
+    /** Candidates compiled, by their files: compiling one takes seconds, and every chunk of a run needs it. */
+    private final Cache<Map<String, String>, RuleSet> compiledCandidates =
+            Caffeine.newBuilder().maximumSize(4).build();
 
     RuleLibrary(RecommendationSettings settings) {
         this.directory = settings.rulesDirectory();
+        this.candidates = settings.candidateRulesDirectory().toAbsolutePath();
         RuleSet initial = RuleSet.compile(readRules());
         current.set(initial);
         log.info(
@@ -62,6 +73,29 @@ public class RuleLibrary {
 
     Path directory() {
         return directory;
+    }
+
+    /**
+     * A candidate rule set, tried on a hospital's population before it is put in force: the DRL files of
+     * {@code rehab.recommendation.candidate-rules-directory}/{name}, placed there by the platform's operators. A
+     * request names a candidate and never carries rules: a rule's consequence is Java code the server runs.
+     *
+     * @throws IllegalArgumentException if there is no candidate by that name
+     * @throws RuleCompilationException if a file does not compile
+     */
+    public RuleSet candidate(String name) {
+        if (name == null || !CANDIDATE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("A candidate is named with letters, digits, '.', '_' and '-'");
+        }
+        Path candidate = candidates.resolve(name).normalize();
+        if (!candidate.getParent().equals(candidates.normalize()) || !Files.isDirectory(candidate)) {
+            throw new IllegalArgumentException("There is no candidate rule set " + name);
+        }
+        Map<String, String> files = RuleFiles.read(candidate);
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("The candidate rule set " + name + " has no DRL file");
+        }
+        return compiledCandidates.get(files, RuleSet::compile);
     }
 
     private Map<String, String> readRules() {

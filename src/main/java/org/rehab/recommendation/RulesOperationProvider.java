@@ -47,8 +47,13 @@ public class RulesOperationProvider {
         try {
             return describe(library.reload());
         } catch (RuleCompilationException e) {
-            throw new UnprocessableEntityException("The rules do not compile; the rules in force stay", outcome(e));
+            throw notCompiled("The rules do not compile; the rules in force stay", e);
         }
+    }
+
+    /** A rule set that does not compile, answered with 422 and one issue per error, at its file, line and column. */
+    public static UnprocessableEntityException notCompiled(String message, RuleCompilationException failure) {
+        return new UnprocessableEntityException(message, outcome(failure));
     }
 
     private static Parameters describe(RuleSet rules) {

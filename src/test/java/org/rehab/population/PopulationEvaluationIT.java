@@ -96,8 +96,7 @@ class PopulationEvaluationIT extends FhirServerIT {
     @Test
     void aSecondEvaluationOfTheSameHospitalIsRefusedWhileOneRuns() {
         String tenant = createTenant("populationbusy");
-        PopulationRuns.Run running = new PopulationRuns.Run(
-                UUID.randomUUID().toString(), null, tenant, "Patient", false, Instant.now(), null, null, false, null);
+        PopulationRuns.Run running = runOf(tenant, null);
         assertThat(runs.begin(running)).isTrue();
 
         HttpResponse<String> refused = start(tenant, "Patient/$evaluate", false);
@@ -169,8 +168,7 @@ class PopulationEvaluationIT extends FhirServerIT {
     @Test
     void aRunWhoseJobEndedUnfinishedReportsItsFailureEveryTimeAndFreesTheHospital() {
         String tenant = createTenant("populationfailed");
-        PopulationRuns.Run lost = new PopulationRuns.Run(
-                UUID.randomUUID().toString(), null, tenant, "Patient", false, Instant.now(), 10, null, false, null);
+        PopulationRuns.Run lost = runOf(tenant, 10);
         assertThat(runs.begin(lost)).isTrue();
         runs.jobStarted(lost.id(), "a-job-that-is-gone");
         String status = baseUrl() + "/" + tenant + "/$evaluate-status?_runId=" + lost.id();
@@ -193,6 +191,77 @@ class PopulationEvaluationIT extends FhirServerIT {
 
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("OperationOutcome").contains("Prefer: respond-async");
+    }
+
+    @Test
+    void aCandidateRuleSetIsComparedWithTheRulesInForceWritingNothing() {
+        String tenant = createTenant("populationshadow");
+        loadDemoData(tenant);
+
+        // The candidate lowers the BMI threshold from 30 to 20 and drops the physical-therapy rule.
+        Parameters report = awaitReport(statusUrl(start(tenant, "Patient/$evaluate?candidate=bmi-over-20", false)));
+
+        assertThat(report.getParameter("candidate").getValue().primitiveValue()).isEqualTo("bmi-over-20");
+        assertThat(integer(report, "evaluated")).isEqualTo(3);
+        Map<String, List<String>> changes = new HashMap<>();
+        for (ParametersParameterComponent change : report.getParameters("change")) {
+            String patient = ((Reference) change.getPart().get(0).getValue())
+                    .getReferenceElement()
+                    .getIdPart();
+            change.getPart().stream().skip(1).forEach(part -> changes.computeIfAbsent(
+                            patient, p -> new java.util.ArrayList<>())
+                    .add(part.getName() + " " + part.getValue().primitiveValue()));
+        }
+        assertThat(changes.get("102")).containsExactly("gains weight-management-program");
+        assertThat(changes.get("108")).contains("loses physical-therapy");
+        assertThat(shadowCount(report, "physical-therapy", "with-candidate")).isZero();
+        assertThat(shadowCount(report, "physical-therapy", "lost"))
+                .isEqualTo(shadowCount(report, "physical-therapy", "in-force"))
+                .isPositive();
+        assertThat(shadowCount(report, "weight-management-program", "gained")).isPositive();
+        assertThat(client(tenant)
+                        .search()
+                        .forResource(ServiceRequest.class)
+                        .returnBundle(Bundle.class)
+                        .execute()
+                        .getEntry())
+                .as("nothing written")
+                .isEmpty();
+    }
+
+    @Test
+    void aCandidateThatDoesNotCompileIsRefusedWithWhereAsAReloadIs() {
+        String tenant = createTenant("populationbroken");
+
+        HttpResponse<String> refused = start(tenant, "Patient/$evaluate?candidate=broken", false);
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("OperationOutcome").contains("rules/broken.drl line");
+        assertThat(start(tenant, "Patient/$evaluate?candidate=..", false).statusCode())
+                .isEqualTo(400);
+        assertThat(start(tenant, "Patient/$evaluate?candidate=no-such-candidate", false)
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    private static int shadowCount(Parameters report, String code, String name) {
+        return count(report, code, name);
+    }
+
+    private static PopulationRuns.Run runOf(String tenant, Integer total) {
+        return new PopulationRuns.Run(
+                UUID.randomUUID().toString(),
+                null,
+                tenant,
+                "Patient",
+                false,
+                Instant.now(),
+                total,
+                null,
+                false,
+                null,
+                null,
+                null);
     }
 
     private HttpResponse<String> start(String tenant, String operation, boolean dryRun) {

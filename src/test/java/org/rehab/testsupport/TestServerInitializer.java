@@ -64,6 +64,7 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
                                     "spring.datasource.password=" + TestPostgres.PASSWORD));
             values.add("rehab.recommendation.rules-directory=" + rulesDirectory());
             values.add("rehab.recommendation.watch-rules=true");
+            values.add("rehab.recommendation.candidate-rules-directory=src/test/resources/rules-candidates");
             values.add("rehab.fhir.implementation-guides=" + TestImplementationGuide.writePackagesFolder());
             // The functional tests run in local mode; the security tests have their own server (SecuredServerIT).
             values.add("rehab.security.enabled=false");
