@@ -17,6 +17,7 @@ let step = "starting";
 try {
   await therapistOfNorth();
   await patient108();
+  await administratorOfNorth();
   console.log("ok - all scenarios");
 } catch (error) {
   console.log(`not ok - ${step}: ${error.message}`);
@@ -163,4 +164,49 @@ async function patient108() {
   await page.screenshot({ path: `${shots}/7-patient-home-phone.png`, fullPage: true });
   console.log("ok - patient view");
   await context.close();
+}
+
+async function administratorOfNorth() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  step = "the administrator signs in and finds the population panel above the worklist";
+  await signIn(page, "Sign in as a therapist", "north-admin");
+  await page.waitForSelector("h2:has-text('Population evaluation')");
+  await page.waitForSelector("table.worklist tbody tr[data-patient]");
+
+  step = "evaluating every patient shows its progress, then patients per recommendation";
+  await page.getByRole("button", { name: "Evaluate every patient" }).click();
+  await page.waitForSelector("#population-progress:not([hidden])");
+  await page.waitForSelector("table.population-result:not(.comparison)", { timeout: 60_000 });
+  const done = await page.evaluate(() => {
+    const bar = document.getElementById("population-progress");
+    return { value: bar.value, max: bar.max };
+  });
+  expect(done.max >= 3 && done.value === done.max, `the progress bar is not full: ${JSON.stringify(done)}`);
+  const status = await page.textContent("#population-status");
+  expect(/Done: \d+ of \d+ patients evaluated/.test(status), `no final status: ${status}`);
+  const result = await page.textContent("table.population-result");
+  for (const title of ["Physical Therapy", "Weight Management Program", "Post-Op Rehabilitation Plan"]) {
+    expect(result.includes(title), `${title} missing from the result`);
+  }
+  expect(await page.locator("#population-result svg.population-chart rect").count() >= 6, "no chart of the result");
+  expect((await page.textContent("table.worklist")).includes("Marcus Delaney"), "the worklist is gone");
+  await page.screenshot({ path: `${shots}/8-population-evaluated.png`, fullPage: true });
+  console.log("ok - population evaluation");
+
+  step = "comparing a candidate rule set shows who would gain or lose what, writing nothing";
+  const before = await page.textContent("table.worklist");
+  await page.fill("#candidate-name", "bmi-over-20");
+  await page.getByRole("button", { name: "Compare candidate rules" }).click();
+  await page.waitForSelector("table.population-result.comparison", { timeout: 60_000 });
+  const comparison = await page.textContent("table.population-result.comparison");
+  expect(comparison.includes("Would gain") && comparison.includes("Would lose"), "no gain and loss columns");
+  const physicalTherapy = await page.locator(
+    "table.comparison tr[data-recommendation='Physical Therapy'] td").allTextContents();
+  expect(physicalTherapy[1] === "0", `the candidate still recommends physical therapy: ${physicalTherapy}`);
+  expect(await page.locator("#population-result svg.population-chart rect").count() >= 6, "no comparison chart");
+  expect((await page.textContent("#population-result")).includes("would see a change"), "no count of changes");
+  expect((await page.textContent("table.worklist")) === before, "the comparison changed the worklist");
+  await page.screenshot({ path: `${shots}/9-candidate-compared.png`, fullPage: true });
+  console.log("ok - shadow comparison");
+  await page.close();
 }

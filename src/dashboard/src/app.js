@@ -4,6 +4,7 @@
 import FHIR from "fhirclient";
 import { api, ApiError } from "./fhir.js";
 import { bmiChart } from "./chart.js";
+import { populationPanel } from "./population.js";
 import { el, clear, formatDate, age, patientName, text } from "./html.js";
 
 const CLIENT_ID = "therapist-dashboard";
@@ -90,6 +91,21 @@ document.getElementById("logout").addEventListener("click", async () => {
 
 async function showWorklist() {
   say("Loading the worklist…");
+  let worklist = await worklistSection();
+  const administrator = (session.claims.realm_access?.roles ?? []).includes("admin");
+  const panel = administrator
+    ? populationPanel(session.fhir, async () => {
+      const fresh = await worklistSection();
+      worklist.replaceWith(fresh);
+      worklist = fresh;
+    })
+    : null;
+  render(el("div", {}, panel, worklist));
+  say("");
+}
+
+// The patients with active recommendations, newest first, with a filter and a search.
+async function worklistSection() {
   const bundle = await session.fhir.get(
     "ServiceRequest?status=active&intent=proposal&_include=ServiceRequest:subject&_sort=-authored&_count=500");
   const patients = new Map();
@@ -131,8 +147,8 @@ async function showWorklist() {
   };
   filter.addEventListener("change", draw);
   search.addEventListener("input", draw);
-  render(
-    el("section", {},
+  const section = (
+    el("section", { id: "worklist" },
       el("h2", {}, `Patients with active recommendations (${sorted.length})`),
       el("div", { class: "filters" },
         el("label", { for: "recommendation-filter" }, "Recommendation ", filter),
@@ -143,7 +159,7 @@ async function showWorklist() {
           el("th", { scope: "col" }, "Recommendations"), el("th", { scope: "col" }, "Newest"))),
         body)));
   draw();
-  say("");
+  return section;
 }
 
 // ---- Therapist: one patient ----

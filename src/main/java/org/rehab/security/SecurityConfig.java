@@ -182,7 +182,8 @@ class SecurityConfig {
         api.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
         api.setAllowedHeaders(List.of(
                 "Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Exist", "If-None-Match"));
-        api.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
+        api.setExposedHeaders(
+                List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate", "X-Progress"));
         return request -> {
             String path = request.getRequestURI();
             if (OPEN_TO_ANY_ORIGIN.matcher(path).matches()) {

@@ -53,7 +53,9 @@ class DashboardE2EIT extends SecuredServerIT {
             "4-declined.png",
             "5-accepted.png",
             "6-session-ended.png",
-            "7-patient-home-phone.png"
+            "7-patient-home-phone.png",
+            "8-population-evaluated.png",
+            "9-candidate-compared.png"
         }) {
             assertThat(size(screenshots.resolve(screen))).as(screen).isGreaterThan(5_000);
         }

@@ -55,7 +55,8 @@ public abstract class SecuredServerIT {
                             "rehab.security.enabled=true",
                             "rehab.security.issuer=" + KeycloakTestServer.get().issuer(),
                             "rehab.security.clock-skew=0s",
-                            "rehab.security.allowed-origins=https://app.north.example")
+                            "rehab.security.allowed-origins=https://app.north.example",
+                            "rehab.recommendation.candidate-rules-directory=src/test/resources/rules-candidates")
                     .applyTo(context);
         }
 
