@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Population evaluation speed on the Synthea corpus, on embedded PostgreSQL: this server loads the unmodified bundles
-# (as ingest.sh does), then evaluates the whole hospital twice with POST Patient/$evaluate (Prefer: respond-async),
-# timing each run from the request to the status URL's 200: the first pass writes every recommendation (and its
-# HL7 alert record), the second finds an unchanged population. Prints patients per second for each, and the
-# recommendations the first pass created. The server is warmed up first (the demo patients of tenant south
-# evaluated twice) and the load's audit trail stored. PROFILE=1: record a JFR profile of both passes into
-# target/bench/population.jfr.
+# Issue 13's three speed figures in one run, on the Synthea corpus and embedded PostgreSQL (a database each):
+# 1. this server loads the unmodified bundles (as ingest.sh does) as it is by default, timed; then it evaluates the
+#    whole hospital twice with POST Patient/$evaluate (Prefer: respond-async), each run timed from the request to
+#    the status URL's 200: the first pass writes every recommendation (and its HL7 alert record), the second finds
+#    the population unchanged. The server is warmed up first (the demo patients of tenant south evaluated twice)
+#    and the load's audit trail stored, so that neither competes with the passes for the cores.
+# 2. a fresh server loads the same bundles with rehab.recommendation.evaluate-on-change=true, timed until the last
+#    queued patient is evaluated: what evaluation on change adds to the ingest.
+# PROFILE=1: record a JFR profile of both passes into target/bench/population.jfr.
 # Usage: src/bench/population.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,13 +19,25 @@ clients=${3:-4}
 build_server
 corpus=$(src/bench/synthea.sh "$patients" 42)
 pg_port=15442
-start_postgres $pg_port population
+start_postgres $pg_port population onchange
 port=18092
-start_server "$work/server.log" $port \
-    env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/population SPRING_DATASOURCE_USERNAME=postgres \
-    java -Xmx2g -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
-java -Xmx2g -cp "$classpath" org.rehab.bench.IngestBenchmark "http://localhost:$port/fhir/north" population \
-    "$corpus" "$clients" $((largest_mb * 1024 * 1024)) >&2
+
+serve() { # database, extra server options…
+    local database=$1; shift
+    start_server "$work/server-$database.log" $port \
+        env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/$database SPRING_DATASOURCE_USERNAME=postgres \
+        java -Xmx2g -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN "$@"
+}
+
+ingest() { # database; prints the seconds the load took
+    local start=$(date +%s.%N)
+    java -Xmx2g -cp "$classpath" org.rehab.bench.IngestBenchmark "http://localhost:$port/fhir/north" "$1" \
+        "$corpus" "$clients" $((largest_mb * 1024 * 1024)) >&2
+    python3 -c "print(round($(date +%s.%N) - $start, 1))"
+}
+
+serve population
+plain_load=$(ingest population)
 
 evaluate_population() { # tenant; prints: seconds, patients, recommendations created, already active
     local start=$(date +%s.%N)
@@ -69,8 +83,20 @@ read -r first_seconds first_patients first_created first_active <<< "$(evaluate_
 read -r again_seconds again_patients again_created again_active <<< "$(evaluate_population north)"
 if [ "${PROFILE:-}" = 1 ]; then jcmd $server_pid JFR.stop name=population > /dev/null; fi
 stop_server
+
+serve onchange --rehab.recommendation.evaluate-on-change=true
+start=$(date +%s.%N)
+ingest onchange > /dev/null
+until [ "$(curl -sf localhost:$port/actuator/prometheus | awk '/^rehab_evaluation_queue_length/ {print $2}')" \
+    = "0.0" ]; do
+    sleep 0.5
+done
+change_total=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
+stop_server
 rate() { python3 -c "print(round($1 / $2, 1))"; }
 echo "first pass:      $first_patients patients in $first_seconds s = $(rate "$first_patients" "$first_seconds")" \
     "patients/s; recommendations created: $first_created, already active: $first_active"
 echo "unchanged again: $again_patients patients in $again_seconds s = $(rate "$again_patients" "$again_seconds")" \
     "patients/s; recommendations created: $again_created, already active: $again_active"
+echo "evaluation on change: the load took $plain_load s by default, $change_total s until every patient was" \
+    "evaluated with evaluation on change: +$(python3 -c "print(round(100 * ($change_total / $plain_load - 1), 1))") %"

@@ -2,17 +2,12 @@ package org.rehab.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Parameters;
@@ -21,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.SyntheaFixtures;
 
 /**
  * Synthea 3.3.0 output, exactly as Synthea wrote it (src/bench/synthea.sh 20 42; the files are only gzipped): the
@@ -148,11 +144,6 @@ class SyntheaCorpusIT extends FhirServerIT {
     }
 
     private static String corpus(String name) {
-        try (InputStream in =
-                new GZIPInputStream(SyntheaCorpusIT.class.getResourceAsStream("/synthea/" + name + ".json.gz"))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SyntheaFixtures.read(name);
     }
 }

@@ -16,12 +16,14 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.rehab.recommendation.rules.RecommendationType;
 import org.rehab.testsupport.ClinicalFixtures;
 import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.SyntheaFixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** Population evaluation: a whole hospital, or a Group, evaluated in the background as the async pattern asks. */
@@ -53,6 +55,46 @@ class PopulationEvaluationIT extends FhirServerIT {
             assertThat(ownEvaluation.values()).containsOnly("already-active");
         }
         assertCountsAgreeWithPatients(report, "created");
+    }
+
+    @Test
+    void eachSyntheaPatientGetsWhatTheirOwnEvaluationGives() {
+        String tenant = createTenant("populationsynthea");
+        for (String bundle :
+                List.of("hospitalInformation", "practitionerInformation", "patient-living", "patient-deceased")) {
+            client(tenant)
+                    .transaction()
+                    .withBundle(SyntheaFixtures.read(bundle))
+                    .execute();
+        }
+        List<String> patients =
+                client(tenant)
+                        .search()
+                        .forResource(Patient.class)
+                        .returnBundle(Bundle.class)
+                        .execute()
+                        .getEntry()
+                        .stream()
+                        .map(entry -> entry.getResource().getIdElement().getIdPart())
+                        .toList();
+        assertThat(patients).hasSize(2);
+        Map<String, Map<String, String>> ownDryRuns = new HashMap<>();
+        patients.forEach(patient -> ownDryRuns.put(patient, statuses(evaluate(tenant, patient, true))));
+
+        Parameters report = awaitReport(statusUrl(start(tenant, "Patient/$evaluate", false)));
+
+        assertThat(integer(report, "evaluated")).isEqualTo(2);
+        Map<String, Map<String, String>> byPatient = recommendationsByPatient(report);
+        for (String patient : patients) {
+            Map<String, String> created = byPatient.getOrDefault(patient, Map.of());
+            assertThat(created.keySet())
+                    .as(patient)
+                    .isEqualTo(ownDryRuns.get(patient).keySet());
+            assertThat(created.values()).allMatch("created"::equals);
+            Map<String, String> afterwards = statuses(evaluate(tenant, patient, true));
+            assertThat(afterwards.keySet()).isEqualTo(created.keySet());
+            assertThat(afterwards.values()).allMatch("already-active"::equals);
+        }
     }
 
     @Test
