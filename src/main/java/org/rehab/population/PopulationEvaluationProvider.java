@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -14,12 +15,14 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.rehab.population.PopulationRuns.Run;
@@ -136,6 +139,7 @@ public class PopulationEvaluationProvider {
 
     private void start(ServletRequestDetails request, IdType group, BooleanType dryRun, StringType candidate)
             throws IOException {
+        requireParametersBody(request);
         List<String> prefer = request.getHeaders(Constants.HEADER_PREFER);
         if (prefer == null
                 || prefer.stream().noneMatch(value -> RestfulServerUtils.parsePreferHeader(value)
@@ -160,6 +164,25 @@ public class PopulationEvaluationProvider {
         } catch (RuleCompilationException notCompiled) {
             throw RulesOperationProvider.notCompiled(
                     "The candidate rules do not compile; nothing was evaluated", notCompiled);
+        }
+    }
+
+    /**
+     * HAPI reads an operation's parameters only from a Parameters body and ignores any other resource: a body that
+     * meant something else (a Patient, say) would otherwise start a run that writes for the whole hospital.
+     */
+    private void requireParametersBody(ServletRequestDetails request) {
+        byte[] body = request.loadRequestContents();
+        if (body == null || body.length == 0) {
+            return;
+        }
+        EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
+        IBaseResource parsed = (encoding == null ? EncodingEnum.JSON : encoding)
+                .newParser(fhir)
+                .parseResource(new String(body, StandardCharsets.UTF_8));
+        if (!(parsed instanceof Parameters)) {
+            throw new InvalidRequestException("The body of a population evaluation is a Parameters resource, not a "
+                    + fhir.getResourceType(parsed));
         }
     }
 

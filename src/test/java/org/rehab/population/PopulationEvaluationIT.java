@@ -107,13 +107,7 @@ class PopulationEvaluationIT extends FhirServerIT {
         assertThat(integer(report, "evaluated")).isEqualTo(3);
         assertThat(recommendationsByPatient(report).get("108").values()).containsOnly("would-create");
         assertCountsAgreeWithPatients(report, "would-create");
-        assertThat(client(tenant)
-                        .search()
-                        .forResource(ServiceRequest.class)
-                        .returnBundle(Bundle.class)
-                        .execute()
-                        .getEntry())
-                .isEmpty();
+        assertThat(serviceRequests(tenant)).isEmpty();
     }
 
     @Test
@@ -256,19 +250,12 @@ class PopulationEvaluationIT extends FhirServerIT {
         }
         assertThat(changes.get("102")).containsExactly("gains weight-management-program");
         assertThat(changes.get("108")).contains("loses physical-therapy");
-        assertThat(shadowCount(report, "physical-therapy", "with-candidate")).isZero();
-        assertThat(shadowCount(report, "physical-therapy", "lost"))
-                .isEqualTo(shadowCount(report, "physical-therapy", "in-force"))
+        assertThat(count(report, "physical-therapy", "with-candidate")).isZero();
+        assertThat(count(report, "physical-therapy", "lost"))
+                .isEqualTo(count(report, "physical-therapy", "in-force"))
                 .isPositive();
-        assertThat(shadowCount(report, "weight-management-program", "gained")).isPositive();
-        assertThat(client(tenant)
-                        .search()
-                        .forResource(ServiceRequest.class)
-                        .returnBundle(Bundle.class)
-                        .execute()
-                        .getEntry())
-                .as("nothing written")
-                .isEmpty();
+        assertThat(count(report, "weight-management-program", "gained")).isPositive();
+        assertThat(serviceRequests(tenant)).as("nothing written").isEmpty();
     }
 
     @Test
@@ -286,8 +273,47 @@ class PopulationEvaluationIT extends FhirServerIT {
                 .isEqualTo(400);
     }
 
-    private static int shadowCount(Parameters report, String code, String name) {
-        return count(report, code, name);
+    @Test
+    void hostileRequestsAreRefusedWithAnOutcome() {
+        String tenant = createTenant("populationhostile");
+        String status = baseUrl() + "/" + tenant + "/$evaluate-status?_runId=";
+
+        HttpResponse<String> huge = http(HttpRequest.newBuilder(URI.create(status + "x".repeat(10_000))));
+        assertThat(huge.statusCode()).as("a huge run id").isBetween(400, 499);
+        assertThat(huge.body()).contains("OperationOutcome");
+        assertThat(http(HttpRequest.newBuilder(URI.create(status + "y".repeat(300))))
+                        .statusCode())
+                .as("a run id longer than any")
+                .isEqualTo(404);
+        assertThat(http(HttpRequest.newBuilder(URI.create(baseUrl() + "/" + tenant + "/$evaluate-status")))
+                        .statusCode())
+                .as("no run id")
+                .isEqualTo(400);
+        for (String candidate : List.of("..%2F..%2Frules", "%2Fetc", "a".repeat(200))) {
+            HttpResponse<String> refused = start(tenant, "Patient/$evaluate?candidate=" + candidate, false);
+            assertThat(refused.statusCode()).as(candidate).isEqualTo(400);
+            assertThat(refused.body()).contains("OperationOutcome");
+        }
+        HttpResponse<String> notParameters = http(request("/fhir/" + tenant + "/Patient/$evaluate")
+                .header("Prefer", "respond-async")
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"id\":\"x\"}")));
+        assertThat(notParameters.statusCode()).as(notParameters.body()).isBetween(400, 499);
+        assertThat(notParameters.body()).contains("OperationOutcome");
+        assertThat(http(request("/fhir/" + tenant + "/Group/no-such-group/$evaluate")
+                                .header("Prefer", "respond-async")
+                                .POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    private List<Bundle.BundleEntryComponent> serviceRequests(String tenant) {
+        return client(tenant)
+                .search()
+                .forResource(ServiceRequest.class)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry();
     }
 
     private static PopulationRuns.Run runOf(String tenant, Integer total) {
