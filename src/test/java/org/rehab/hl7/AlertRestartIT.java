@@ -16,11 +16,10 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
-import org.rehab.RehabServerApplication;
 import org.rehab.demo.LoadDemoData;
 import org.rehab.testsupport.MllpTestPeer;
+import org.rehab.testsupport.StandaloneServer;
 import org.rehab.testsupport.TestPostgres;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,7 +33,7 @@ class AlertRestartIT {
         String database = TestPostgres.createDatabase("rehab_alert_restart");
         try (MllpTestPeer engine = MllpTestPeer.start()) {
             engine.goDown();
-            try (ConfigurableApplicationContext server = start(database)) {
+            try (ConfigurableApplicationContext server = StandaloneServer.start(database)) {
                 IGenericClient north = client(server);
                 north.update().resource(engine.endpoint("engine")).execute();
                 north.transaction()
@@ -52,7 +51,7 @@ class AlertRestartIT {
             assertThat(engine.received()).isEmpty();
 
             engine.comeBack();
-            try (ConfigurableApplicationContext server = start(database)) {
+            try (ConfigurableApplicationContext server = StandaloneServer.start(database)) {
                 eventually(() -> engine.accepted().size() == 1);
                 eventually(() -> communications(client(server)).stream()
                         .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED));
@@ -60,20 +59,6 @@ class AlertRestartIT {
                 assertThat(engine.received()).hasSize(1);
             }
         }
-    }
-
-    private static ConfigurableApplicationContext start(String database) {
-        return new SpringApplicationBuilder(RehabServerApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--rehab.security.enabled=false",
-                        "--spring.datasource.url=" + database,
-                        "--spring.datasource.username=" + TestPostgres.USER,
-                        "--spring.datasource.password=" + TestPostgres.PASSWORD,
-                        "--rehab.hl7.retry-initial-delay=200ms",
-                        "--rehab.hl7.retry-max-delay=500ms",
-                        "--rehab.hl7.poll-interval=50ms",
-                        "--rehab.hl7.communication-sync-interval=100ms");
     }
 
     private static IGenericClient client(ConfigurableApplicationContext server) {

@@ -26,11 +26,10 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
-import org.rehab.RehabServerApplication;
 import org.rehab.testsupport.ClinicalFixtures;
 import org.rehab.testsupport.MllpTestPeer;
+import org.rehab.testsupport.StandaloneServer;
 import org.rehab.testsupport.TestPostgres;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -50,7 +49,7 @@ class PopulationRestartIT {
         String database = TestPostgres.createDatabase("rehab_population_restart");
         try (MllpTestPeer engine = MllpTestPeer.start()) {
             String statusPath;
-            try (ConfigurableApplicationContext server = start(database)) {
+            try (ConfigurableApplicationContext server = StandaloneServer.start(database)) {
                 IGenericClient north = client(server);
                 north.update().resource(engine.endpoint("engine")).execute();
                 Bundle patients = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -83,7 +82,7 @@ class PopulationRestartIT {
                 assertThat(done(server, statusPath)).as("stopped in the middle").isLessThan(PATIENTS);
             }
 
-            try (ConfigurableApplicationContext server = start(database)) {
+            try (ConfigurableApplicationContext server = StandaloneServer.start(database)) {
                 HttpResponse<String>[] last = new HttpResponse[1];
                 eventually(() -> (last[0] = get(server, statusPath)).statusCode() == 200);
                 Parameters report = FHIR.newJsonParser().parseResource(Parameters.class, last[0].body());
@@ -143,20 +142,6 @@ class PopulationRestartIT {
         Matcher progress =
                 DONE.matcher(status.headers().firstValue("X-Progress").orElse(""));
         return progress.find() ? Long.parseLong(progress.group(1)) : status.statusCode() == 200 ? PATIENTS : 0;
-    }
-
-    private static ConfigurableApplicationContext start(String database) {
-        return new SpringApplicationBuilder(RehabServerApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--rehab.security.enabled=false",
-                        "--spring.datasource.url=" + database,
-                        "--spring.datasource.username=" + TestPostgres.USER,
-                        "--spring.datasource.password=" + TestPostgres.PASSWORD,
-                        "--rehab.hl7.retry-initial-delay=200ms",
-                        "--rehab.hl7.retry-max-delay=500ms",
-                        "--rehab.hl7.poll-interval=50ms",
-                        "--rehab.hl7.communication-sync-interval=100ms");
     }
 
     private static String base(ConfigurableApplicationContext server) {
