@@ -7,6 +7,8 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -272,6 +274,30 @@ class EvaluateOperationIT extends FhirServerIT {
         assertThat(search(tenant, "Device")).isEmpty();
         assertThat(search(tenant, "Observation?patient=102&code=http://loinc.org|39156-5"))
                 .isEmpty();
+    }
+
+    @Test
+    void aDryRunAskedInTheQueryStringWritesNothing() {
+        String tenant = createTenant("dryquery");
+        loadDemoData(tenant);
+
+        HttpResponse<String> response = http(request("/fhir/" + tenant + "/Patient/108/$evaluate?dryRun=true")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        HttpResponse<String> withBody = http(request("/fhir/" + tenant + "/Patient/102/$evaluate?dryRun=true")
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("would-create");
+        assertThat(withBody.statusCode()).isEqualTo(200);
+        assertThat(withBody.body()).contains("would-create");
+        assertThat(search(tenant, "ServiceRequest")).isEmpty();
+        assertThat(http(request("/fhir/" + tenant + "/Patient/108/$evaluate?dryRun=maybe")
+                                .POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(search(tenant, "ServiceRequest")).isEmpty();
     }
 
     @Test
