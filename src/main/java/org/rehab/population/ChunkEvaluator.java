@@ -73,11 +73,11 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
                 return RunOutcome.SUCCESS;
             }
         }
+        List<String> toEvaluate =
+                patients.stream().filter(patient -> !recorded.contains(patient)).toList();
+        evaluator.prefetch(request, toEvaluate);
         int evaluated = 0;
-        for (String patient : patients) {
-            if (recorded.contains(patient)) {
-                continue;
-            }
+        for (String patient : toEvaluate) {
             if (runs.cancelled(run.runId())) { // looked at before each patient: a cancelled run writes no more
                 return new RunOutcome(evaluated);
             }

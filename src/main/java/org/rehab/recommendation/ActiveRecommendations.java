@@ -3,11 +3,16 @@ package org.rehab.recommendation;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.rehab.recommendation.rules.RecommendationType;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,9 +24,11 @@ import org.springframework.stereotype.Component;
 class ActiveRecommendations {
 
     private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
 
     ActiveRecommendations(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
     /** An active recommendation's ServiceRequest: its id and current version (null if not known). */
@@ -29,18 +36,26 @@ class ActiveRecommendations {
 
     /** The active recommendations of the patient. */
     Map<RecommendationType, Active> of(String tenant, String patientId) {
-        Map<RecommendationType, Active> active = new EnumMap<>(RecommendationType.class);
-        jdbc.query(
-                "SELECT recommendation, service_request_id, service_request_version FROM rehab_active_recommendation"
-                        + " WHERE tenant = ? AND patient_id = ?",
+        return of(tenant, List.of(patientId)).getOrDefault(patientId, new EnumMap<>(RecommendationType.class));
+    }
+
+    /** The active recommendations of these patients, by patient id, in one query. */
+    Map<String, Map<RecommendationType, Active>> of(String tenant, Collection<String> patientIds) {
+        Map<String, Map<RecommendationType, Active>> active = new HashMap<>();
+        if (patientIds.isEmpty()) {
+            return active;
+        }
+        named.query(
+                "SELECT patient_id, recommendation, service_request_id, service_request_version"
+                        + " FROM rehab_active_recommendation WHERE tenant = :tenant AND patient_id IN (:ids)",
+                new MapSqlParameterSource("tenant", tenant).addValue("ids", patientIds),
                 row -> {
-                    long version = row.getLong(3);
-                    active.put(
-                            RecommendationType.fromKey(row.getString(1)),
-                            new Active(row.getString(2), row.wasNull() ? null : version));
-                },
-                tenant,
-                patientId);
+                    long version = row.getLong(4);
+                    active.computeIfAbsent(row.getString(1), id -> new EnumMap<>(RecommendationType.class))
+                            .put(
+                                    RecommendationType.fromKey(row.getString(2)),
+                                    new Active(row.getString(3), row.wasNull() ? null : version));
+                });
         return active;
     }
 

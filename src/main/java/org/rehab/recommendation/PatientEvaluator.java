@@ -187,6 +187,38 @@ public class PatientEvaluator {
         return types;
     }
 
+    /**
+     * Reads what evaluating these patients needs with one search per kind, not one per patient, and keeps it where
+     * their evaluations find it: their facts at their records' current revision, and the ServiceRequests of their
+     * active recommendations. Each evaluation still looks at the revision, so a record that changes in between is
+     * read again; a patient the tenant does not have, or whose facts cannot be built, is left to their evaluation.
+     */
+    public void prefetch(RequestDetails request, Collection<String> patientIds) {
+        String tenant = request.getTenantId();
+        ClinicalCriteria criteria = settings.criteriaFor(tenant);
+        LocalDate today = LocalDate.now(clock);
+        Map<String, FactsKey> unknown = new HashMap<>();
+        revisions.of(tenant, patientIds).forEach((patient, revision) -> {
+            FactsKey key = new FactsKey(tenant, patient, revision, today);
+            if (facts.getIfPresent(key) == null) {
+                unknown.put(patient, key);
+            }
+        });
+        reader.readAll(request, unknown.keySet(), criteria, today).forEach((patient, record) -> {
+            try {
+                facts.put(
+                        unknown.get(patient), new ClinicalFactsBuilder(criteria, today, clock.getZone()).build(record));
+            } catch (RuntimeException refused) {
+                // this patient's evaluation reads their record alone and reports why
+            }
+        });
+        readActive(
+                request,
+                active.of(tenant, patientIds).values().stream()
+                        .flatMap(ofPatient -> ofPatient.values().stream())
+                        .toList());
+    }
+
     private ClinicalFacts factsOf(
             RequestDetails request, IdType patientId, ClinicalCriteria criteria, LocalDate today) {
         String tenant = request.getTenantId();

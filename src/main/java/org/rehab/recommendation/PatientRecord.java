@@ -10,7 +10,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The part of a patient's record the rules can use: the patient, candidate conditions, observations and
- * procedures, and the encounters and practitioner roles those procedures reference (by versionless reference).
+ * procedures, and the encounters and practitioner roles those procedures reference, by versionless reference (read
+ * with other patients', these may hold theirs too).
  */
 record PatientRecord(
         Patient patient,

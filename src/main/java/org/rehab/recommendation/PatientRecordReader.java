@@ -8,12 +8,16 @@ import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,17 +28,21 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.rehab.recommendation.RecommendationSettings.ClinicalCriteria;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the part of a patient's record the rules can use, in the request's tenant, with narrow searches: the
+ * Reads the part of patients' records the rules can use, in the request's tenant, with narrow searches: the
  * chronic-pain conditions, the latest usable BMI (and the latest height and weight when a BMI must be derived),
- * and the completed surgeries of the window with the encounters and practitioner roles they reference.
+ * and the completed surgeries of the window with the encounters and practitioner roles they reference. Several
+ * patients are read with one search per kind, not one per patient; one patient is read the same way.
  */
 @Component
 class PatientRecordReader {
+
+    private static final TokenOrListParam USABLE = new TokenOrListParam(null, "final", "amended", "corrected");
 
     private final DaoRegistry daos;
 
@@ -45,26 +53,64 @@ class PatientRecordReader {
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException if the tenant has no such patient */
     PatientRecord read(RequestDetails request, IdType patientId, ClinicalCriteria criteria, LocalDate today) {
         Patient patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
-        ReferenceParam subject =
-                new ReferenceParam("Patient/" + patient.getIdElement().getIdPart());
+        return records(request, List.of(patient), criteria, today)
+                .get(patient.getIdElement().getIdPart());
+    }
 
-        List<Condition> conditions = daos.getResourceDao(Condition.class)
+    /** The records of those of these patients the tenant has, by patient id; a deleted patient has none. */
+    Map<String, PatientRecord> readAll(
+            RequestDetails request, Collection<String> patientIds, ClinicalCriteria criteria, LocalDate today) {
+        if (patientIds.isEmpty()) {
+            return Map.of();
+        }
+        List<Patient> patients = daos.getResourceDao(Patient.class)
                 .searchForResources(
-                        SearchParameterMap.newSynchronous("patient", subject)
-                                .add("code", tokens(criteria.chronicPainCodes())),
+                        SearchParameterMap.newSynchronous().add("_id", new TokenOrListParam(null, ids(patientIds))),
                         request);
+        return records(request, patients, criteria, today);
+    }
 
-        List<Observation> observations = new ArrayList<>();
-        Optional<Observation> bmi = latest(request, subject, DerivedBmi.BMI_LOINC);
-        bmi.ifPresent(observations::add);
-        if (bmi.isEmpty() || bmi.get().hasDerivedFrom()) {
-            latest(request, subject, ClinicalFactsBuilder.HEIGHT_LOINC).ifPresent(observations::add);
-            latest(request, subject, ClinicalFactsBuilder.WEIGHT_LOINC).ifPresent(observations::add);
+    private Map<String, PatientRecord> records(
+            RequestDetails request, List<Patient> patients, ClinicalCriteria criteria, LocalDate today) {
+        Map<String, Builder> records = new LinkedHashMap<>();
+        for (Patient patient : patients) {
+            records.put(patient.getIdElement().getIdPart(), new Builder(patient));
+        }
+        if (records.isEmpty()) {
+            return Map.of();
+        }
+        ReferenceOrListParam subjects = subjects(records.keySet());
+
+        for (Condition condition : daos.getResourceDao(Condition.class)
+                .searchForResources(
+                        SearchParameterMap.newSynchronous()
+                                .add("patient", subjects)
+                                .add("code", tokens(criteria.chronicPainCodes())),
+                        request)) {
+            of(records, condition.getSubject()).ifPresent(record -> record.conditions.add(condition));
         }
 
-        List<Procedure> procedures = new ArrayList<>();
-        Map<String, Resource> referenced = new HashMap<>();
-        SearchParameterMap surgeries = SearchParameterMap.newSynchronous("patient", subject)
+        Map<String, Observation> bmis = latest(request, subjects, DerivedBmi.BMI_LOINC);
+        List<String> withoutUsableBmi = new ArrayList<>();
+        records.forEach((id, record) -> {
+            Observation bmi = bmis.get(id);
+            if (bmi != null) {
+                record.observations.add(bmi);
+            }
+            if (bmi == null || bmi.hasDerivedFrom()) {
+                withoutUsableBmi.add(id);
+            }
+        });
+        if (!withoutUsableBmi.isEmpty()) { // height and weight, to derive a BMI from
+            ReferenceOrListParam deriving = subjects(withoutUsableBmi);
+            for (String code : List.of(ClinicalFactsBuilder.HEIGHT_LOINC, ClinicalFactsBuilder.WEIGHT_LOINC)) {
+                latest(request, deriving, code).values().forEach(observation -> of(records, observation.getSubject())
+                        .ifPresent(record -> record.observations.add(observation)));
+            }
+        }
+
+        SearchParameterMap surgeries = SearchParameterMap.newSynchronous()
+                .add("patient", subjects)
                 .add("status", new TokenParam("completed"))
                 .add("category", tokens(Set.of(ClinicalFactsBuilder.SURGICAL_PROCEDURE)))
                 .add(
@@ -75,6 +121,8 @@ class PatientRecordReader {
                                         .toString()));
         surgeries.addInclude(new Include("Procedure:encounter"));
         surgeries.addInclude(new Include("Procedure:performer"));
+        List<Procedure> procedures = new ArrayList<>();
+        Map<String, Resource> referenced = new HashMap<>();
         for (IBaseResource resource :
                 daos.getResourceDao(Procedure.class).search(surgeries, request).getAllResources()) {
             if (resource instanceof Procedure procedure) {
@@ -85,18 +133,49 @@ class PatientRecordReader {
                         included.fhirType() + "/" + included.getIdElement().getIdPart(), included);
             }
         }
-        return new PatientRecord(patient, conditions, observations, procedures, referenced);
+        for (Procedure procedure : procedures) {
+            of(records, procedure.getSubject()).ifPresent(record -> record.procedures.add(procedure));
+        }
+
+        // the encounters and practitioner roles of all these patients' surgeries, looked up by reference
+        Map<String, Resource> referencedByAny = Collections.unmodifiableMap(referenced);
+        Map<String, PatientRecord> read = new LinkedHashMap<>();
+        records.forEach((id, record) -> read.put(id, record.build(referencedByAny)));
+        return read;
     }
 
-    /** The most recent usable observation with a LOINC code: one row, however long the patient's history. */
-    private Optional<Observation> latest(RequestDetails request, ReferenceParam subject, String loincCode) {
-        SearchParameterMap latest = SearchParameterMap.newSynchronous("patient", subject)
+    /**
+     * Each patient's most recent usable observation with a LOINC code, in one search: the latest by date, and of
+     * two on the same date the one recorded last.
+     */
+    private Map<String, Observation> latest(RequestDetails request, ReferenceOrListParam subjects, String loincCode) {
+        SearchParameterMap search = SearchParameterMap.newSynchronous()
+                .add("patient", subjects)
                 .add("code", new TokenParam(ClinicalFactsBuilder.LOINC, loincCode))
-                .add("status", new TokenOrListParam(null, "final", "amended", "corrected"));
-        latest.setSort(new SortSpec("date", SortOrderEnum.DESC));
-        latest.setCount(1);
-        return daos.getResourceDao(Observation.class).searchForResources(latest, request).stream()
-                .findFirst();
+                .add("status", USABLE);
+        search.setSort(new SortSpec("date", SortOrderEnum.DESC, new SortSpec("_lastUpdated", SortOrderEnum.DESC)));
+        Map<String, Observation> latest = new HashMap<>();
+        for (Observation observation : daos.getResourceDao(Observation.class).searchForResources(search, request)) {
+            String patient = observation.getSubject().getReferenceElement().getIdPart();
+            if (patient != null) {
+                latest.putIfAbsent(patient, observation);
+            }
+        }
+        return latest;
+    }
+
+    private static Optional<Builder> of(Map<String, Builder> records, Reference subject) {
+        return Optional.ofNullable(records.get(subject.getReferenceElement().getIdPart()));
+    }
+
+    private static ReferenceOrListParam subjects(Collection<String> patientIds) {
+        ReferenceOrListParam subjects = new ReferenceOrListParam();
+        patientIds.forEach(id -> subjects.addOr(new ReferenceParam("Patient/" + id)));
+        return subjects;
+    }
+
+    private static String[] ids(Collection<String> patientIds) {
+        return patientIds.toArray(String[]::new);
     }
 
     private static TokenOrListParam tokens(Set<String> systemAndCodes) {
@@ -106,5 +185,21 @@ class PatientRecordReader {
             tokens.addOr(new TokenParam(systemAndCode.substring(0, bar), systemAndCode.substring(bar + 1)));
         }
         return tokens;
+    }
+
+    /** One patient's record while it is read. */
+    private static final class Builder {
+        final Patient patient;
+        final List<Condition> conditions = new ArrayList<>();
+        final List<Observation> observations = new ArrayList<>();
+        final List<Procedure> procedures = new ArrayList<>();
+
+        Builder(Patient patient) {
+            this.patient = patient;
+        }
+
+        PatientRecord build(Map<String, Resource> referenced) {
+            return new PatientRecord(patient, conditions, observations, procedures, referenced);
+        }
     }
 }

@@ -3,10 +3,15 @@ package org.rehab.recommendation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,10 +26,12 @@ class RecordRevisions {
     static final String WHOLE_TENANT = "*";
 
     private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
     private final String upsert;
 
     RecordRevisions(JdbcTemplate jdbc, DataSource dataSource) throws SQLException {
         this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
         try (Connection connection = dataSource.getConnection()) {
             boolean postgres = connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
             this.upsert = postgres
@@ -37,16 +44,26 @@ class RecordRevisions {
 
     /** The revision of the patient's record and of the tenant's shared data, as one key; 0 when never written. */
     Revision of(String tenant, String patientId) {
-        long[] revisions = new long[2];
-        jdbc.query(
-                "SELECT patient_id, revision FROM rehab_record_revision WHERE tenant = ? AND patient_id IN (?, ?)",
+        return of(tenant, List.of(patientId)).get(patientId);
+    }
+
+    /** The revisions of these patients' records, as {@link #of(String, String)} gives each, in one query. */
+    Map<String, Revision> of(String tenant, Collection<String> patientIds) {
+        Map<String, Long> revisions = new HashMap<>();
+        named.query(
+                "SELECT patient_id, revision FROM rehab_record_revision WHERE tenant = :tenant AND patient_id IN (:ids)",
+                new MapSqlParameterSource("tenant", tenant)
+                        .addValue(
+                                "ids",
+                                Stream.concat(patientIds.stream(), Stream.of(WHOLE_TENANT))
+                                        .toList()),
                 row -> {
-                    revisions[WHOLE_TENANT.equals(row.getString(1)) ? 1 : 0] = row.getLong(2);
-                },
-                tenant,
-                patientId,
-                WHOLE_TENANT);
-        return new Revision(revisions[0], revisions[1]);
+                    revisions.put(row.getString(1), row.getLong(2));
+                });
+        long wholeTenant = revisions.getOrDefault(WHOLE_TENANT, 0L);
+        Map<String, Revision> of = new HashMap<>();
+        patientIds.forEach(id -> of.put(id, new Revision(revisions.getOrDefault(id, 0L), wholeTenant)));
+        return of;
     }
 
     /** Marks the records as changed; ids are taken in sorted order, so concurrent writers cannot deadlock here. */
