@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -75,36 +76,44 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
         }
         List<String> toEvaluate =
                 patients.stream().filter(patient -> !recorded.contains(patient)).toList();
-        evaluator.prefetch(request, toEvaluate);
-        int evaluated = 0;
+        PatientEvaluator.Prefetched prefetched = evaluator.prefetch(request, toEvaluate);
+        // Recorded in one batch at the end: a chunk cut short (a restart, the database gone) is evaluated again,
+        // and its patients' evaluations then find what was written for them, so nothing is written or sent twice.
+        List<Result> results = new ArrayList<>();
         for (String patient : toEvaluate) {
             if (runs.cancelled(run.runId())) { // looked at before each patient: a cancelled run writes no more
-                return new RunOutcome(evaluated);
+                runs.record(run.runId(), results);
+                return new RunOutcome(results.size());
             }
-            runs.record(run.runId(), outcome(() -> evaluate(request, patient, run.dryRun(), candidate), patient));
-            evaluated++;
+            results.add(outcome(() -> evaluate(request, patient, run.dryRun(), candidate, prefetched), patient));
         }
+        runs.record(run.runId(), results);
         runs.find(run.runId())
                 .filter(found -> found.total() != null && runs.done(run.runId()) >= found.total())
                 .ifPresent(done -> runs.end(run.runId(), clock.instant(), Ending.DONE, null));
-        return new RunOutcome(evaluated);
+        return new RunOutcome(results.size());
     }
 
     /**
      * The patient's evaluation, or in a shadow run what the rules in force and the candidate each recommend.
      */
-    private Result evaluate(SystemRequestDetails request, String patient, boolean dryRun, RuleSet candidate) {
+    private Result evaluate(
+            SystemRequestDetails request,
+            String patient,
+            boolean dryRun,
+            RuleSet candidate,
+            PatientEvaluator.Prefetched prefetched) {
         IdType patientId = new IdType("Patient", patient);
         if (candidate != null) {
             return new Result(
                     patient,
                     Outcome.EVALUATED,
-                    keys(evaluator.wouldRecommend(request, patientId, rules.current())),
+                    keys(evaluator.wouldRecommend(request, patientId, rules.current(), prefetched)),
                     null,
-                    keys(evaluator.wouldRecommend(request, patientId, candidate)),
+                    keys(evaluator.wouldRecommend(request, patientId, candidate, prefetched)),
                     null);
         }
-        Evaluation evaluation = evaluator.evaluate(request, patientId, dryRun);
+        Evaluation evaluation = evaluator.evaluate(request, patientId, dryRun, prefetched);
         String recommendations = evaluation.recommended().stream()
                 .map(r -> r.recommendation().type().key() + "=" + r.status().code())
                 .collect(Collectors.joining(","));

@@ -14,6 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The population evaluations of each tenant (tables {@code rehab_population_run}, {@code _lock} and {@code _result}):
@@ -72,11 +74,17 @@ class PopulationRuns {
         NOT_FOUND
     }
 
+    private static final String INSERT_RESULT = "INSERT INTO rehab_population_result"
+            + " (run_id, patient_id, outcome, recommendations, no_longer_supported, candidate, failure)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     private final NamedParameterJdbcTemplate named;
 
-    PopulationRuns(JdbcTemplate jdbc) {
+    PopulationRuns(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactions);
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
@@ -152,13 +160,35 @@ class PopulationRuns {
                 String.class));
     }
 
+    /**
+     * Records patients' outcomes in one batch, each once: a second result for the same patient (a chunk evaluated
+     * again) is ignored.
+     */
+    void record(String runId, List<Result> results) {
+        if (results.isEmpty()) {
+            return;
+        }
+        try {
+            transactions.executeWithoutResult(
+                    status -> jdbc.batchUpdate(INSERT_RESULT, results, results.size(), (statement, result) -> {
+                        statement.setString(1, runId);
+                        statement.setString(2, result.patientId());
+                        statement.setString(3, result.outcome().name());
+                        statement.setString(4, result.recommendations());
+                        statement.setString(5, result.noLongerSupported());
+                        statement.setString(6, result.candidate());
+                        statement.setString(7, result.failure());
+                    }));
+        } catch (DuplicateKeyException someAlreadyRecorded) {
+            results.forEach(result -> record(runId, result));
+        }
+    }
+
     /** Records a patient's outcome, once: a second result for the same patient is ignored. */
     void record(String runId, Result result) {
         try {
             jdbc.update(
-                    "INSERT INTO rehab_population_result"
-                            + " (run_id, patient_id, outcome, recommendations, no_longer_supported, candidate, failure)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    INSERT_RESULT,
                     runId,
                     result.patientId(),
                     result.outcome().name(),

@@ -89,11 +89,34 @@ public class PatientEvaluator {
         this.clock = clock;
     }
 
+    /**
+     * What several patients' evaluations read first, together: the revisions of their records and their active
+     * recommendations, as they were when read, moments before each evaluation (as a single evaluation's own reads
+     * are). A recommendation written meanwhile by another evaluation makes the database refuse the same one again,
+     * and the patient is evaluated again from fresh reads.
+     */
+    public static final class Prefetched {
+        private final Map<String, RecordRevisions.Revision> revisions;
+        private final Map<String, Map<RecommendationType, ActiveRecommendations.Active>> active;
+
+        private Prefetched(
+                Map<String, RecordRevisions.Revision> revisions,
+                Map<String, Map<RecommendationType, ActiveRecommendations.Active>> active) {
+            this.revisions = revisions;
+            this.active = active;
+        }
+    }
+
     /** Evaluates the patient as {@code $evaluate} does, as the server in the request's tenant. */
     public Evaluation evaluate(RequestDetails request, IdType patientId, boolean dryRun) {
+        return evaluate(request, patientId, dryRun, null);
+    }
+
+    /** Evaluates the patient as {@code $evaluate} does, from what {@link #prefetch} read for them. */
+    public Evaluation evaluate(RequestDetails request, IdType patientId, boolean dryRun, Prefetched prefetched) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return evaluateOnce(request, patientId, dryRun);
+                return evaluateOnce(request, patientId, dryRun, attempt == 1 ? prefetched : null);
             } catch (ResourceVersionConflictException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;
@@ -102,7 +125,7 @@ public class PatientEvaluator {
         }
     }
 
-    private Evaluation evaluateOnce(RequestDetails request, IdType patientId, boolean dryRun) {
+    private Evaluation evaluateOnce(RequestDetails request, IdType patientId, boolean dryRun, Prefetched prefetched) {
         String tenant = request.getTenantId();
         ClinicalCriteria criteria = settings.criteriaFor(tenant);
         LocalDate today = LocalDate.now(clock);
@@ -110,9 +133,10 @@ public class PatientEvaluator {
         RuleSet ruleSet = rules.current();
 
         String patient = patientId.getIdPart();
-        ClinicalFacts facts = factsOf(request, patientId, criteria, today);
+        ClinicalFacts facts = factsOf(request, patientId, criteria, today, prefetched);
         List<Recommendation> recommendations = ruleSet.fire(facts.all());
-        Map<RecommendationType, ActiveRecommendations.Active> activeNow = active.of(tenant, patient);
+        Map<RecommendationType, ActiveRecommendations.Active> activeNow =
+                prefetched == null ? active.of(tenant, patient) : prefetched.active.getOrDefault(patient, Map.of());
 
         List<RecommendationType> notActive = recommendations.stream()
                 .map(Recommendation::type)
@@ -179,9 +203,10 @@ public class PatientEvaluator {
      *
      * @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException if the tenant has no such patient
      */
-    public Set<RecommendationType> wouldRecommend(RequestDetails request, IdType patientId, RuleSet ruleSet) {
-        ClinicalFacts facts =
-                factsOf(request, patientId, settings.criteriaFor(request.getTenantId()), LocalDate.now(clock));
+    public Set<RecommendationType> wouldRecommend(
+            RequestDetails request, IdType patientId, RuleSet ruleSet, Prefetched prefetched) {
+        ClinicalFacts facts = factsOf(
+                request, patientId, settings.criteriaFor(request.getTenantId()), LocalDate.now(clock), prefetched);
         Set<RecommendationType> types = EnumSet.noneOf(RecommendationType.class);
         ruleSet.fire(facts.all()).forEach(recommendation -> types.add(recommendation.type()));
         return types;
@@ -193,12 +218,13 @@ public class PatientEvaluator {
      * active recommendations. Each evaluation still looks at the revision, so a record that changes in between is
      * read again; a patient the tenant does not have, or whose facts cannot be built, is left to their evaluation.
      */
-    public void prefetch(RequestDetails request, Collection<String> patientIds) {
+    public Prefetched prefetch(RequestDetails request, Collection<String> patientIds) {
         String tenant = request.getTenantId();
         ClinicalCriteria criteria = settings.criteriaFor(tenant);
         LocalDate today = LocalDate.now(clock);
         Map<String, FactsKey> unknown = new HashMap<>();
-        revisions.of(tenant, patientIds).forEach((patient, revision) -> {
+        Map<String, RecordRevisions.Revision> revisionsNow = revisions.of(tenant, patientIds);
+        revisionsNow.forEach((patient, revision) -> {
             FactsKey key = new FactsKey(tenant, patient, revision, today);
             if (facts.getIfPresent(key) == null) {
                 unknown.put(patient, key);
@@ -212,18 +238,27 @@ public class PatientEvaluator {
                 // this patient's evaluation reads their record alone and reports why
             }
         });
+        Map<String, Map<RecommendationType, ActiveRecommendations.Active>> activeNow = active.of(tenant, patientIds);
         readActive(
                 request,
-                active.of(tenant, patientIds).values().stream()
+                activeNow.values().stream()
                         .flatMap(ofPatient -> ofPatient.values().stream())
                         .toList());
+        return new Prefetched(revisionsNow, activeNow);
     }
 
     private ClinicalFacts factsOf(
-            RequestDetails request, IdType patientId, ClinicalCriteria criteria, LocalDate today) {
+            RequestDetails request,
+            IdType patientId,
+            ClinicalCriteria criteria,
+            LocalDate today,
+            Prefetched prefetched) {
         String tenant = request.getTenantId();
         String patient = patientId.getIdPart();
-        FactsKey key = new FactsKey(tenant, patient, revisions.of(tenant, patient), today);
+        RecordRevisions.Revision revision = prefetched == null || !prefetched.revisions.containsKey(patient)
+                ? revisions.of(tenant, patient)
+                : prefetched.revisions.get(patient);
+        FactsKey key = new FactsKey(tenant, patient, revision, today);
         return facts.get(key, k -> new ClinicalFactsBuilder(criteria, today, clock.getZone())
                 .build(reader.read(request, patientId, criteria, today)));
     }
