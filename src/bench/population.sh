@@ -61,7 +61,7 @@ while True:
     progress = re.match(r"(\d+) of (\d+)", answer.headers.get("X-Progress", ""))
     if first is None and progress and int(progress.group(1)) > 0:
         first = (now, int(progress.group(1)))
-    time.sleep(0.05)
+    time.sleep(0.1)
 json.dump(report, open(report_file, "w"))
 value = {p["name"]: p for p in report["parameter"]}
 def count(status):

@@ -27,7 +27,7 @@ class PatientLister implements IFirstJobStepWorker<PopulationParameters, Patient
      * unit instances and threads share. A small population is cut in at least {@link #FEWEST_CHUNKS}, so that every
      * thread has work.
      */
-    static final int CHUNK = 25;
+    static final int CHUNK = 100;
 
     static final int FEWEST_CHUNKS = 8;
 

@@ -39,7 +39,7 @@ class PopulationJobWatch implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PopulationJobWatch.class);
 
-    /** How long a chunk of 25 patients may stay queued or in progress before it counts as lost with its instance. */
+    /** How long a chunk of patients may stay queued or in progress before it counts as lost with its instance. */
     static final Duration STALLED = Duration.ofMinutes(10);
 
     /** How long a run may wait for its batch2 job to be created. */

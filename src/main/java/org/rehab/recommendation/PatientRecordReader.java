@@ -1,5 +1,6 @@
 package org.rehab.recommendation;
 
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.Include;
@@ -12,6 +13,7 @@ import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.IdType;
@@ -42,12 +45,17 @@ import org.springframework.stereotype.Component;
 @Component
 class PatientRecordReader {
 
+    /** The most resources of the searched type one search loads. */
+    static final int MOST_PER_SEARCH = 10_000;
+
     private static final TokenOrListParam USABLE = new TokenOrListParam(null, "final", "amended", "corrected");
 
     private final DaoRegistry daos;
+    private final JpaStorageSettings storage;
 
-    PatientRecordReader(DaoRegistry daos) {
+    PatientRecordReader(DaoRegistry daos, JpaStorageSettings storage) {
         this.daos = daos;
+        this.storage = storage;
     }
 
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException if the tenant has no such patient */
@@ -79,18 +87,17 @@ class PatientRecordReader {
         if (records.isEmpty()) {
             return Map.of();
         }
-        ReferenceOrListParam subjects = subjects(records.keySet());
+        List<String> ids = List.copyOf(records.keySet());
 
-        for (Condition condition : daos.getResourceDao(Condition.class)
-                .searchForResources(
-                        SearchParameterMap.newSynchronous()
-                                .add("patient", subjects)
-                                .add("code", tokens(criteria.chronicPainCodes())),
-                        request)) {
+        for (IBaseResource found :
+                searchAll(request, Condition.class, ids, subjects -> SearchParameterMap.newSynchronous()
+                        .add("patient", subjects)
+                        .add("code", tokens(criteria.chronicPainCodes())))) {
+            Condition condition = (Condition) found;
             of(records, condition.getSubject()).ifPresent(record -> record.conditions.add(condition));
         }
 
-        Map<String, Observation> bmis = latest(request, subjects, DerivedBmi.BMI_LOINC);
+        Map<String, Observation> bmis = latest(request, ids, DerivedBmi.BMI_LOINC);
         List<String> withoutUsableBmi = new ArrayList<>();
         records.forEach((id, record) -> {
             Observation bmi = bmis.get(id);
@@ -102,29 +109,30 @@ class PatientRecordReader {
             }
         });
         if (!withoutUsableBmi.isEmpty()) { // height and weight, to derive a BMI from
-            ReferenceOrListParam deriving = subjects(withoutUsableBmi);
             for (String code : List.of(ClinicalFactsBuilder.HEIGHT_LOINC, ClinicalFactsBuilder.WEIGHT_LOINC)) {
-                latest(request, deriving, code).values().forEach(observation -> of(records, observation.getSubject())
+                latest(request, withoutUsableBmi, code).values().forEach(observation -> of(
+                                records, observation.getSubject())
                         .ifPresent(record -> record.observations.add(observation)));
             }
         }
 
-        SearchParameterMap surgeries = SearchParameterMap.newSynchronous()
-                .add("patient", subjects)
-                .add("status", new TokenParam("completed"))
-                .add("category", tokens(Set.of(ClinicalFactsBuilder.SURGICAL_PROCEDURE)))
-                .add(
-                        "date",
-                        new DateParam(
-                                ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
-                                today.minusDays(criteria.recentSurgeryDays() + 1L)
-                                        .toString()));
-        surgeries.addInclude(new Include("Procedure:encounter"));
-        surgeries.addInclude(new Include("Procedure:performer"));
         List<Procedure> procedures = new ArrayList<>();
         Map<String, Resource> referenced = new HashMap<>();
-        for (IBaseResource resource :
-                daos.getResourceDao(Procedure.class).search(surgeries, request).getAllResources()) {
+        for (IBaseResource resource : searchAll(request, Procedure.class, ids, subjects -> {
+            SearchParameterMap surgeries = SearchParameterMap.newSynchronous()
+                    .add("patient", subjects)
+                    .add("status", new TokenParam("completed"))
+                    .add("category", tokens(Set.of(ClinicalFactsBuilder.SURGICAL_PROCEDURE)))
+                    .add(
+                            "date",
+                            new DateParam(
+                                    ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
+                                    today.minusDays(criteria.recentSurgeryDays() + 1L)
+                                            .toString()));
+            surgeries.addInclude(new Include("Procedure:encounter"));
+            surgeries.addInclude(new Include("Procedure:performer"));
+            return surgeries;
+        })) {
             if (resource instanceof Procedure procedure) {
                 procedures.add(procedure);
             } else {
@@ -148,20 +156,53 @@ class PatientRecordReader {
      * Each patient's most recent usable observation with a LOINC code, in one search: the latest by date, and of
      * two on the same date the one recorded last.
      */
-    private Map<String, Observation> latest(RequestDetails request, ReferenceOrListParam subjects, String loincCode) {
-        SearchParameterMap search = SearchParameterMap.newSynchronous()
-                .add("patient", subjects)
-                .add("code", new TokenParam(ClinicalFactsBuilder.LOINC, loincCode))
-                .add("status", USABLE);
-        search.setSort(new SortSpec("date", SortOrderEnum.DESC, new SortSpec("_lastUpdated", SortOrderEnum.DESC)));
+    private Map<String, Observation> latest(RequestDetails request, List<String> patientIds, String loincCode) {
         Map<String, Observation> latest = new HashMap<>();
-        for (Observation observation : daos.getResourceDao(Observation.class).searchForResources(search, request)) {
+        for (IBaseResource found : searchAll(request, Observation.class, patientIds, subjects -> {
+            SearchParameterMap search = SearchParameterMap.newSynchronous()
+                    .add("patient", subjects)
+                    .add("code", new TokenParam(ClinicalFactsBuilder.LOINC, loincCode))
+                    .add("status", USABLE);
+            search.setSort(new SortSpec("date", SortOrderEnum.DESC, new SortSpec("_lastUpdated", SortOrderEnum.DESC)));
+            return search;
+        })) {
+            Observation observation = (Observation) found;
             String patient = observation.getSubject().getReferenceElement().getIdPart();
             if (patient != null) {
                 latest.putIfAbsent(patient, observation);
             }
         }
         return latest;
+    }
+
+    /**
+     * Everything a search finds for these patients, given their references as its {@code patient} parameter. HAPI
+     * stops a synchronous search, and its includes, at limits, silently: a search that reaches one is made again for
+     * each half of the patients, so that no patient loses part of their record.
+     */
+    private List<IBaseResource> searchAll(
+            RequestDetails request,
+            Class<? extends IBaseResource> type,
+            List<String> patientIds,
+            Function<ReferenceOrListParam, SearchParameterMap> search) {
+        SearchParameterMap map = search.apply(subjects(patientIds));
+        map.setLoadSynchronousUpTo(MOST_PER_SEARCH);
+        List<IBaseResource> found =
+                daos.getResourceDao(type).search(map, request).getAllResources();
+        long included =
+                found.stream().filter(resource -> !type.isInstance(resource)).count();
+        Integer mostIncluded = storage.getMaximumIncludesToLoadPerPage();
+        if (found.size() - included < MOST_PER_SEARCH && (mostIncluded == null || included < mostIncluded)) {
+            return found;
+        }
+        if (patientIds.size() == 1) {
+            throw new UnprocessableEntityException("The patient's record has more than " + MOST_PER_SEARCH + " "
+                    + type.getSimpleName() + " resources of the kinds the rules read: it cannot be evaluated whole");
+        }
+        int half = patientIds.size() / 2;
+        List<IBaseResource> all = new ArrayList<>(searchAll(request, type, patientIds.subList(0, half), search));
+        all.addAll(searchAll(request, type, patientIds.subList(half, patientIds.size()), search));
+        return all;
     }
 
     private static Optional<Builder> of(Map<String, Builder> records, Reference subject) {
