@@ -34,6 +34,7 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.rehab.recommendation.RecommendationSettings.ClinicalCriteria;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,10 +53,18 @@ class PatientRecordReader {
 
     private final DaoRegistry daos;
     private final JpaStorageSettings storage;
+    private final int mostPerSearch;
 
+    @Autowired
     PatientRecordReader(DaoRegistry daos, JpaStorageSettings storage) {
+        this(daos, storage, MOST_PER_SEARCH);
+    }
+
+    /** A reader whose searches stop at {@code mostPerSearch} resources (tests try a few). */
+    PatientRecordReader(DaoRegistry daos, JpaStorageSettings storage, int mostPerSearch) {
         this.daos = daos;
         this.storage = storage;
+        this.mostPerSearch = mostPerSearch;
     }
 
     /** @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException if the tenant has no such patient */
@@ -177,7 +186,8 @@ class PatientRecordReader {
 
     /**
      * Everything a search finds for these patients, given their references as its {@code patient} parameter. HAPI
-     * stops a synchronous search, and its includes, at limits, silently: a search that reaches one is made again for
+     * stops a synchronous search, and its includes, at limits, silently: a search that reaches one (here
+     * {@code mostPerSearch} resources of its type) is made again for
      * each half of the patients, so that no patient loses part of their record.
      */
     private List<IBaseResource> searchAll(
@@ -186,17 +196,17 @@ class PatientRecordReader {
             List<String> patientIds,
             Function<ReferenceOrListParam, SearchParameterMap> search) {
         SearchParameterMap map = search.apply(subjects(patientIds));
-        map.setLoadSynchronousUpTo(MOST_PER_SEARCH);
+        map.setLoadSynchronousUpTo(mostPerSearch);
         List<IBaseResource> found =
                 daos.getResourceDao(type).search(map, request).getAllResources();
         long included =
                 found.stream().filter(resource -> !type.isInstance(resource)).count();
         Integer mostIncluded = storage.getMaximumIncludesToLoadPerPage();
-        if (found.size() - included < MOST_PER_SEARCH && (mostIncluded == null || included < mostIncluded)) {
+        if (found.size() - included < mostPerSearch && (mostIncluded == null || included < mostIncluded)) {
             return found;
         }
         if (patientIds.size() == 1) {
-            throw new UnprocessableEntityException("The patient's record has more than " + MOST_PER_SEARCH + " "
+            throw new UnprocessableEntityException("The patient's record has more than " + mostPerSearch + " "
                     + type.getSimpleName() + " resources of the kinds the rules read: it cannot be evaluated whole");
         }
         int half = patientIds.size() / 2;

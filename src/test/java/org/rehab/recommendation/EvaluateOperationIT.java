@@ -50,6 +50,15 @@ class EvaluateOperationIT extends FhirServerIT {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
+
+    @Autowired
+    ca.uhn.fhir.jpa.api.config.JpaStorageSettings storage;
+
+    @Autowired
+    RecommendationSettings settings;
+
     @Test
     void demoPatientsGetExactlyTheirExpectedRecommendations() {
         String tenant = createTenant("demo");
@@ -516,6 +525,38 @@ class EvaluateOperationIT extends FhirServerIT {
         client(tenant).update().resource(role).execute();
 
         assertThat(view(evaluate(tenant, patient, true)).codes()).containsExactly(POST_OP_REHABILITATION);
+    }
+
+    @Test
+    void patientsReadTogetherEachKeepTheirWholeRecordWhenASearchReachesItsLimit() {
+        String tenant = createTenant("searchlimit");
+        List<String> patients = new ArrayList<>();
+        // the third patient's BMIs are the oldest: a search cut at 3 resources, newest first, would lose them
+        for (String[] bmis : List.of(
+                new String[] {"31.0", "5", "60"}, new String[] {"24.0", "6", "50"}, new String[] {"36.5", "100", "200"
+                })) {
+            String patient = patientWithBmi(tenant, "28.0", LocalDate.now().minusDays(Long.parseLong(bmis[2])));
+            client(tenant)
+                    .create()
+                    .resource(bmi(patient, bmis[0], LocalDate.now().minusDays(Long.parseLong(bmis[1]))))
+                    .execute();
+            patients.add(patient);
+        }
+        var request = new ca.uhn.fhir.rest.api.server.SystemRequestDetails();
+        request.setTenantId(tenant);
+        RecommendationSettings.ClinicalCriteria criteria = settings.criteriaFor(tenant);
+
+        // 6 BMIs in all, 2 per patient, and searches that stop at 3: read whole only if the patients are split
+        var records = new PatientRecordReader(daos, storage, 3).readAll(request, patients, criteria, LocalDate.now());
+
+        assertThat(patients.stream().map(patient -> records.get(patient).observations().stream()
+                        .map(o -> o.getValueQuantity().getValue().toPlainString())
+                        .toList()))
+                .containsExactly(List.of("31.0"), List.of("24.0"), List.of("36.5"));
+        assertThatThrownBy(() -> new PatientRecordReader(daos, storage, 2)
+                        .readAll(request, List.of(patients.get(0)), criteria, LocalDate.now()))
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException.class)
+                .hasMessageContaining("more than 2 Observation");
     }
 
     private String patientWithBmi(String tenant, String value, LocalDate when) {
