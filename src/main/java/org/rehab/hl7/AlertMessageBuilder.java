@@ -69,6 +69,7 @@ public final class AlertMessageBuilder {
     /** The alert, encoded in ER7 (pipes and hats), segments separated by carriage returns. */
     public String build(
             MessageType type,
+            Hl7Charset charset,
             OrderControl control,
             Header header,
             Patient patient,
@@ -80,7 +81,7 @@ public final class AlertMessageBuilder {
                 ORM_O01 orm = new ORM_O01();
                 orm.setParser(hl7.getPipeParser());
                 orm.initQuickstart(type.code, type.trigger, header.processingId());
-                msh(orm.getMSH(), header);
+                msh(orm.getMSH(), header, charset);
                 pid(orm.getPATIENT().getPID(), patient);
                 orc(orm.getORDER().getORC(), control, request);
                 obr(orm.getORDER().getORDER_DETAIL().getOBR(), request, reasonForStudy);
@@ -93,7 +94,7 @@ public final class AlertMessageBuilder {
                 OMG_O19 omg = new OMG_O19();
                 omg.setParser(hl7.getPipeParser());
                 omg.initQuickstart(type.code, type.trigger, header.processingId());
-                msh(omg.getMSH(), header);
+                msh(omg.getMSH(), header, charset);
                 pid(omg.getPATIENT().getPID(), patient);
                 orc(omg.getORDER().getORC(), control, request);
                 obr(omg.getORDER().getOBR(), request, reasonForStudy);
@@ -103,13 +104,13 @@ public final class AlertMessageBuilder {
                 }
                 message = omg;
             }
-            return message.encode();
+            return charset.escape(message.encode());
         } catch (HL7Exception | IOException e) {
             throw new IllegalStateException("Could not build the HL7 alert " + header.controlId(), e);
         }
     }
 
-    private void msh(MSH msh, Header header) throws HL7Exception {
+    private void msh(MSH msh, Header header, Hl7Charset charset) throws HL7Exception {
         msh.getSendingApplication().getNamespaceID().setValue(header.sendingApplication());
         msh.getSendingFacility().getNamespaceID().setValue(header.sendingFacility());
         msh.getReceivingApplication().getNamespaceID().setValue(header.receivingApplication());
@@ -118,7 +119,7 @@ public final class AlertMessageBuilder {
                 .getTime()
                 .setValue(TIMESTAMP.format(header.created().atZone(zone)));
         msh.getMessageControlID().setValue(header.controlId());
-        msh.getCharacterSet(0).setValue("UNICODE UTF-8");
+        msh.getCharacterSet(0).setValue(charset.hl7Name);
     }
 
     private void pid(PID pid, Patient patient) throws HL7Exception {

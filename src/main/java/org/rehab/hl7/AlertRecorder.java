@@ -71,7 +71,8 @@ class AlertRecorder {
                     endpoint.getManagingOrganization().getDisplay(),
                     settings.processingId(),
                     now);
-            String message = builder.build(MessageType.of(endpoint), control, header, patient, request, reason);
+            String message = builder.build(
+                    MessageType.of(endpoint), Hl7Charset.of(endpoint), control, header, patient, request, reason);
             outbox.record(
                     controlId,
                     event.tenant(),

@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.time.Duration;
 
 /**
@@ -37,12 +37,13 @@ final class MllpClient {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             out.write(START);
-            out.write(message.getBytes(StandardCharsets.UTF_8));
+            Charset charset = Hl7Charset.ofMessage(message).charset; // the set MSH-18 names, as the engine reads
+            out.write(message.getBytes(charset));
             out.write(END);
             out.write(CARRIAGE_RETURN);
             out.flush();
             try {
-                return Acknowledgement.parse(readFrame(socket.getInputStream()));
+                return Acknowledgement.parse(readFrame(socket.getInputStream(), charset));
             } catch (IllegalArgumentException e) {
                 throw new IOException("Unreadable acknowledgement: " + e.getMessage(), e);
             }
@@ -51,7 +52,7 @@ final class MllpClient {
         }
     }
 
-    private static String readFrame(InputStream in) throws IOException {
+    private static String readFrame(InputStream in, Charset charset) throws IOException {
         int b = in.read();
         while (b != START) {
             if (b < 0) {
@@ -73,6 +74,6 @@ final class MllpClient {
             }
             frame.write(b);
         }
-        return frame.toString(StandardCharsets.UTF_8);
+        return frame.toString(charset);
     }
 }

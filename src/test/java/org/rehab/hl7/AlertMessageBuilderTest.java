@@ -15,6 +15,7 @@ import java.util.Date;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -32,8 +33,14 @@ class AlertMessageBuilderTest {
 
     @Test
     void newRecommendationIsAnOmgO19WithTheFieldsOfTheReference() throws Exception {
-        String encoded =
-                builder.build(MessageType.OMG_O19, OrderControl.NEW, HEADER, patient(), recommendation(), CHRONIC_PAIN);
+        String encoded = builder.build(
+                MessageType.OMG_O19,
+                Hl7Charset.UTF_8,
+                OrderControl.NEW,
+                HEADER,
+                patient(),
+                recommendation(),
+                CHRONIC_PAIN);
 
         Message message = VALIDATING.getPipeParser().parse(encoded);
         assertThat(message).isInstanceOf(OMG_O19.class);
@@ -70,8 +77,14 @@ class AlertMessageBuilderTest {
 
     @Test
     void endpointThatAsksForOrmGetsAnOrmO01() throws Exception {
-        String encoded =
-                builder.build(MessageType.ORM_O01, OrderControl.NEW, HEADER, patient(), recommendation(), CHRONIC_PAIN);
+        String encoded = builder.build(
+                MessageType.ORM_O01,
+                Hl7Charset.UTF_8,
+                OrderControl.NEW,
+                HEADER,
+                patient(),
+                recommendation(),
+                CHRONIC_PAIN);
 
         Message message = VALIDATING.getPipeParser().parse(encoded);
         assertThat(message).isInstanceOf(ORM_O01.class);
@@ -86,7 +99,13 @@ class AlertMessageBuilderTest {
     @Test
     void revokedRecommendationIsACancel() throws Exception {
         Terser terser = parse(builder.build(
-                MessageType.OMG_O19, OrderControl.CANCEL, HEADER, patient(), recommendation(), CHRONIC_PAIN));
+                MessageType.OMG_O19,
+                Hl7Charset.UTF_8,
+                OrderControl.CANCEL,
+                HEADER,
+                patient(),
+                recommendation(),
+                CHRONIC_PAIN));
 
         assertThat(terser.get("/ORDER/ORC-1")).isEqualTo("CA");
         assertThat(terser.get("/ORDER/ORC-2")).isEqualTo("sr-42");
@@ -95,7 +114,13 @@ class AlertMessageBuilderTest {
     @Test
     void completedRecommendationIsAStatusChangeToComplete() throws Exception {
         Terser terser = parse(builder.build(
-                MessageType.OMG_O19, OrderControl.STATUS_CHANGED, HEADER, patient(), recommendation(), CHRONIC_PAIN));
+                MessageType.OMG_O19,
+                Hl7Charset.UTF_8,
+                OrderControl.STATUS_CHANGED,
+                HEADER,
+                patient(),
+                recommendation(),
+                CHRONIC_PAIN));
 
         assertThat(terser.get("/ORDER/ORC-1")).isEqualTo("SC");
         assertThat(terser.get("/ORDER/ORC-5")).isEqualTo("CM");
@@ -110,12 +135,63 @@ class AlertMessageBuilderTest {
                 .get(0)
                 .setValue("Zoë");
 
-        String encoded =
-                builder.build(MessageType.OMG_O19, OrderControl.NEW, HEADER, patient, recommendation(), CHRONIC_PAIN);
+        String encoded = builder.build(
+                MessageType.OMG_O19,
+                Hl7Charset.UTF_8,
+                OrderControl.NEW,
+                HEADER,
+                patient,
+                recommendation(),
+                CHRONIC_PAIN);
 
         assertThat(encoded).contains("O'Brien\\F\\Smith\\S\\Jr \\T\\ Sons\\R\\\\E\\");
         assertThat(parse(encoded).get("/PATIENT/PID-5-1")).isEqualTo("O'Brien|Smith^Jr & Sons~\\");
         assertThat(parse(encoded).get("/PATIENT/PID-5-2")).isEqualTo("Zoë");
+    }
+
+    @Test
+    void anAsciiEndpointGetsEveryOtherCharacterAsAnHl7HexadecimalEscape() throws Exception {
+        Patient patient = patient();
+        patient.getNameFirstRep()
+                .setFamily("Müller-Łukasiewicz")
+                .getGiven()
+                .get(0)
+                .setValue("José");
+        ServiceRequest request = recommendation();
+        request.getNoteFirstRep().setText("Told the patient: \u201crest\u201d \u2013 then walk");
+
+        String encoded =
+                builder.build(MessageType.OMG_O19, Hl7Charset.ASCII, OrderControl.NEW, HEADER, patient, request, null);
+
+        assertThat(encoded.chars()).allMatch(c -> c < 0x80);
+        assertThat(encoded).contains("M\\XC3BC\\ller-\\XC581\\ukasiewicz^Jos\\XC3A9\\");
+        assertThat(encoded).contains("\\XE2809C\\rest\\XE2809D\\ \\XE28093\\ then walk");
+        assertThat(parse(encoded).get("/MSH-18")).isEqualTo("ASCII");
+        assertThat(Hl7Charset.ofMessage(encoded)).isEqualTo(Hl7Charset.ASCII);
+    }
+
+    @Test
+    void aLatin1EndpointGetsWhatLatin1CarriesAsItIsAndTheRestEscaped() throws Exception {
+        Patient patient = patient();
+        patient.getNameFirstRep().setFamily("Łoś").getGiven().get(0).setValue("Zoë");
+
+        String encoded = builder.build(
+                MessageType.OMG_O19, Hl7Charset.ISO_8859_1, OrderControl.NEW, HEADER, patient, recommendation(), null);
+
+        assertThat(encoded).contains("\\XC581\\o\\XC59B\\^Zoë");
+        assertThat(parse(encoded).get("/MSH-18")).isEqualTo("8859/1");
+        assertThat(Hl7Charset.ofMessage(encoded)).isEqualTo(Hl7Charset.ISO_8859_1);
+    }
+
+    @Test
+    void theEndpointNamesItsCharacterSetInItsPayloadMimeType() {
+        assertThat(Hl7Charset.of(new Endpoint())).isEqualTo(Hl7Charset.ASCII);
+        assertThat(Hl7Charset.of(new Endpoint().addPayloadMimeType("x-application/hl7-v2+er7; charset=UTF-8")))
+                .isEqualTo(Hl7Charset.UTF_8);
+        assertThat(Hl7Charset.of(new Endpoint().addPayloadMimeType("x-application/hl7-v2+er7;charset=\"iso-8859-1\"")))
+                .isEqualTo(Hl7Charset.ISO_8859_1);
+        assertThat(Hl7Charset.of(new Endpoint().addPayloadMimeType("x-application/hl7-v2+er7; charset=EBCDIC")))
+                .isEqualTo(Hl7Charset.ASCII);
     }
 
     @Test
@@ -126,7 +202,8 @@ class AlertMessageBuilderTest {
         request.setAuthoredOn(null);
         request.getNote().clear();
 
-        Terser terser = parse(builder.build(MessageType.OMG_O19, OrderControl.NEW, HEADER, bare, request, null));
+        Terser terser = parse(
+                builder.build(MessageType.OMG_O19, Hl7Charset.UTF_8, OrderControl.NEW, HEADER, bare, request, null));
 
         assertThat(terser.get("/PATIENT/PID-3(0)-1")).isEqualTo("77");
         assertThat(terser.get("/PATIENT/PID-3(0)-5")).isEqualTo("PI");
