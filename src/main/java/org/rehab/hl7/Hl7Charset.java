@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Endpoint;
 
@@ -50,7 +51,7 @@ public enum Hl7Charset {
         if (!msh.startsWith("MSH") || msh.length() < 4) {
             return ASCII;
         }
-        String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(msh.charAt(3))), -1);
+        String[] fields = msh.split(Pattern.quote(String.valueOf(msh.charAt(3))), -1);
         String named = fields.length > 17 ? fields[17] : "";
         for (Hl7Charset known : values()) {
             if (known.hl7Name.equals(named)) {

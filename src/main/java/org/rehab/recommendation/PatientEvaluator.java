@@ -232,8 +232,7 @@ public class PatientEvaluator {
         });
         reader.readAll(request, unknown.keySet(), criteria, today).forEach((patient, record) -> {
             try {
-                facts.put(
-                        unknown.get(patient), new ClinicalFactsBuilder(criteria, today, clock.getZone()).build(record));
+                facts.put(unknown.get(patient), factsFrom(record, criteria, today));
             } catch (RuntimeException refused) {
                 // this patient's evaluation reads their record alone and reports why
             }
@@ -259,8 +258,11 @@ public class PatientEvaluator {
                 ? revisions.of(tenant, patient)
                 : prefetched.revisions.get(patient);
         FactsKey key = new FactsKey(tenant, patient, revision, today);
-        return facts.get(key, k -> new ClinicalFactsBuilder(criteria, today, clock.getZone())
-                .build(reader.read(request, patientId, criteria, today)));
+        return facts.get(key, k -> factsFrom(reader.read(request, patientId, criteria, today), criteria, today));
+    }
+
+    private ClinicalFacts factsFrom(PatientRecord record, ClinicalCriteria criteria, LocalDate today) {
+        return new ClinicalFactsBuilder(criteria, today, clock.getZone()).build(record);
     }
 
     /**

@@ -11,7 +11,6 @@ import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -56,7 +55,7 @@ class AlertDeliveryIT extends FhirServerIT {
         eventually("two alerts accepted", () -> engine.accepted().size() == 2);
         eventually(
                 "two Communications completed",
-                () -> communications().stream()
+                () -> communications(tenant).stream()
                                 .filter(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED)
                                 .count()
                         == 2);
@@ -73,7 +72,7 @@ class AlertDeliveryIT extends FhirServerIT {
             assertThat(field(received, "/ORDER/ORC-1")).isEqualTo("NW");
             assertThat(field(received, "/PATIENT/PID-3(0)-1")).isEqualTo("N108");
         }
-        for (Communication communication : communications()) {
+        for (Communication communication : communications(tenant)) {
             assertThat(communication.getBasedOnFirstRep().getReference()).startsWith("ServiceRequest/");
             assertThat(communication.getIdentifierFirstRep().getValue()).isIn(engine.accepted());
             assertThat(delivery(communication, "ackCode")).isEqualTo("AA");
@@ -92,7 +91,7 @@ class AlertDeliveryIT extends FhirServerIT {
         assertThat(engine.received())
                 .extracting(Received::controlId)
                 .containsOnly(engine.accepted().get(0));
-        eventually("the Communication completed after two attempts", () -> communications().stream()
+        eventually("the Communication completed after two attempts", () -> communications(tenant).stream()
                 .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED
                         && "2".equals(delivery(c, "attempts"))));
     }
@@ -103,7 +102,7 @@ class AlertDeliveryIT extends FhirServerIT {
 
         evaluate(tenant, "105", false);
 
-        eventually("the Communication shows a failed attempt", () -> communications().stream()
+        eventually("the Communication shows a failed attempt", () -> communications(tenant).stream()
                 .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.INPROGRESS
                         && !"0".equals(delivery(c, "attempts"))
                         && c.hasNote()));
@@ -117,11 +116,11 @@ class AlertDeliveryIT extends FhirServerIT {
     void contentErrorIsParkedAndSentAgainWhenAPersonAsks() throws Exception {
         engine.script(Answer.ack("AE"));
         evaluate(tenant, "105", false);
-        eventually("the Communication not-done", () -> communications().stream()
+        eventually("the Communication not-done", () -> communications(tenant).stream()
                 .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.NOTDONE));
         Thread.sleep(1000);
         assertThat(engine.received()).hasSize(1);
-        Communication parked = communications().get(0);
+        Communication parked = communications(tenant).get(0);
         assertThat(delivery(parked, "ackCode")).isEqualTo("AE");
         assertThat(parked.getNoteFirstRep().getText()).isEqualTo("Unknown procedure code");
 
@@ -140,7 +139,7 @@ class AlertDeliveryIT extends FhirServerIT {
                 .containsOnly(engine.accepted().get(0));
         eventually(
                 "the Communication completed",
-                () -> communications().get(0).getStatus() == Communication.CommunicationStatus.COMPLETED);
+                () -> communications(tenant).get(0).getStatus() == Communication.CommunicationStatus.COMPLETED);
     }
 
     @Test
@@ -149,13 +148,13 @@ class AlertDeliveryIT extends FhirServerIT {
 
         evaluate(tenant, "105", false);
 
-        eventually("the alert delivered", () -> communications().stream()
+        eventually("the alert delivered", () -> communications(tenant).stream()
                 .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED));
         assertThat(engine.received()).hasSize(2);
         assertThat(engine.received())
                 .extracting(Received::controlId)
                 .containsOnly(engine.received().get(0).controlId());
-        assertThat(delivery(communications().get(0), "attempts")).isEqualTo("2");
+        assertThat(delivery(communications(tenant).get(0), "attempts")).isEqualTo("2");
     }
 
     @Test
@@ -235,18 +234,6 @@ class AlertDeliveryIT extends FhirServerIT {
                     .isEqualTo("ORM^O01");
             assertThat(engine.received()).isEmpty();
         }
-    }
-
-    private List<Communication> communications() {
-        return client(tenant)
-                .search()
-                .forResource(Communication.class)
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntry()
-                .stream()
-                .map(e -> (Communication) e.getResource())
-                .toList();
     }
 
     private static String delivery(Communication communication, String part) {

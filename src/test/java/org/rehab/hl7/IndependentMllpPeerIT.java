@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -115,14 +114,7 @@ class IndependentMllpPeerIT extends FhirServerIT {
     }
 
     private long completed(String tenant) {
-        return client(tenant)
-                .search()
-                .forResource(Communication.class)
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntry()
-                .stream()
-                .map(entry -> (Communication) entry.getResource())
+        return communications(tenant).stream()
                 .filter(communication -> communication.getStatus() == Communication.CommunicationStatus.COMPLETED)
                 .count();
     }

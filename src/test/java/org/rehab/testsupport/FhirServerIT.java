@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -114,6 +115,19 @@ public abstract class FhirServerIT {
                 .named("$evaluate")
                 .withParameters(input)
                 .execute();
+    }
+
+    /** The tenant's Communications: the delivery state of its HL7 alerts. */
+    protected List<Communication> communications(String tenant) {
+        return client(tenant)
+                .search()
+                .forResource(Communication.class)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> (Communication) entry.getResource())
+                .toList();
     }
 
     /** A therapist's decision on a recommendation: the ServiceRequest as stored, with this status. */
