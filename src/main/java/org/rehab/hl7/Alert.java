@@ -1,8 +1,12 @@
 package org.rehab.hl7;
 
 import java.time.Instant;
+import java.util.Locale;
 
-/** One HL7 v2 alert to one endpoint, as the outbox holds it. */
+/**
+ * One HL7 v2 alert to one endpoint, as the outbox holds it; {@code id} 0 for one not stored yet. An alert whose
+ * message could not be built has no endpoint and no message.
+ */
 record Alert(
         long id,
         String controlId,
@@ -18,8 +22,7 @@ record Alert(
         String lastAckCode,
         String lastError,
         Instant createdAt,
-        Instant deliveredAt,
-        int stateVersion) {
+        Instant deliveredAt) {
 
     enum Status {
         PENDING,
@@ -29,6 +32,87 @@ record Alert(
 
     /** The id of the alert's Communication in its tenant. */
     String communicationId() {
-        return "hl7-" + controlId.toLowerCase(java.util.Locale.ROOT);
+        return "hl7-" + controlId.toLowerCase(Locale.ROOT);
+    }
+
+    Alert delivered(String ackCode, Instant at) {
+        return new Alert(
+                id,
+                controlId,
+                tenant,
+                patientId,
+                serviceRequestId,
+                endpointId,
+                orderControl,
+                message,
+                Status.DELIVERED,
+                attempts + 1,
+                nextAttemptAt,
+                ackCode,
+                null,
+                createdAt,
+                at);
+    }
+
+    Alert retryAt(Instant next, String ackCode, String error) {
+        return new Alert(
+                id,
+                controlId,
+                tenant,
+                patientId,
+                serviceRequestId,
+                endpointId,
+                orderControl,
+                message,
+                Status.PENDING,
+                attempts + 1,
+                next,
+                ackCode,
+                truncate(error),
+                createdAt,
+                null);
+    }
+
+    /** Not tried this time: due again at {@code next}, no attempt counted. */
+    Alert dueAt(Instant next) {
+        return new Alert(
+                id,
+                controlId,
+                tenant,
+                patientId,
+                serviceRequestId,
+                endpointId,
+                orderControl,
+                message,
+                Status.PENDING,
+                attempts,
+                next,
+                lastAckCode,
+                lastError,
+                createdAt,
+                null);
+    }
+
+    Alert parked(String ackCode, String error) {
+        return new Alert(
+                id,
+                controlId,
+                tenant,
+                patientId,
+                serviceRequestId,
+                endpointId,
+                orderControl,
+                message,
+                Status.PARKED,
+                attempts + 1,
+                nextAttemptAt,
+                ackCode,
+                truncate(error),
+                createdAt,
+                null);
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
     }
 }

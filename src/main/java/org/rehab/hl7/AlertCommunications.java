@@ -1,5 +1,9 @@
 package org.rehab.hl7;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.util.Collection;
 import java.util.Date;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -10,19 +14,39 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.rehab.conformance.ProfileValidatingInterceptor;
+import org.springframework.stereotype.Component;
 
 /**
  * An alert's state as a FHIR Communication in its tenant: {@code basedOn} the ServiceRequest, {@code status}
  * in-progress while it is being delivered, completed once acknowledged, not-done when parked for a person, with
  * the control id as identifier, the message as payload and the delivery details in the {@link #DELIVERY}
- * extension (last ACK code, attempts, next attempt, endpoint, order control).
+ * extension (last ACK code, attempts, next attempt, endpoint, order control). Written in the caller's
+ * transaction, the one that changes the outbox rows, so the two never disagree.
  */
-final class AlertCommunications {
+@Component
+class AlertCommunications {
 
     static final String DELIVERY = "http://rehab.example.org/fhir/StructureDefinition/hl7v2-delivery";
     static final String CONTROL_ID_SYSTEM = "http://rehab.example.org/fhir/sid/hl7v2-message-control-id";
 
-    private AlertCommunications() {}
+    private final IFhirResourceDao<Communication> dao;
+
+    AlertCommunications(DaoRegistry daos) {
+        this.dao = daos.getResourceDao(Communication.class);
+    }
+
+    /**
+     * Writes the alerts' states in the caller's database transaction (HAPI's DAO joins it). They are built here, to
+     * the hl7v2-delivery profile (a test holds them to it), so they are not validated again at every write.
+     */
+    void write(Collection<Alert> alerts) {
+        for (Alert alert : alerts) {
+            SystemRequestDetails asServer = MllpEndpoints.request(alert.tenant());
+            ProfileValidatingInterceptor.writesServerBuiltResources(asServer, true);
+            dao.update(of(alert), asServer);
+        }
+    }
 
     static Communication of(Alert alert) {
         Communication communication = new Communication();
@@ -36,7 +60,9 @@ final class AlertCommunications {
         communication.addMedium(new CodeableConcept(new Coding(
                         "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "ELECTRONIC", "electronic data"))
                 .setText("HL7 v2 over MLLP"));
-        communication.addPayload().setContent(new StringType(alert.message()));
+        if (alert.message() != null) {
+            communication.addPayload().setContent(new StringType(alert.message()));
+        }
         communication.setStatus(
                 switch (alert.status()) {
                     case DELIVERED -> Communication.CommunicationStatus.COMPLETED;
@@ -49,8 +75,10 @@ final class AlertCommunications {
         if (alert.status() == Alert.Status.PARKED) {
             communication.setStatusReason(new CodeableConcept()
                     .setText(
-                            "Parked: the interface engine refused the content, or the endpoint is not usable. Fix the cause,"
-                                    + " then re-send with $resend."));
+                            alert.message() == null
+                                    ? "Parked: the HL7 message could not be built. Fix the cause, then re-send with $resend."
+                                    : "Parked: the interface engine refused the content, or the endpoint is not usable."
+                                            + " Fix the cause, then re-send with $resend."));
         }
         if (alert.lastError() != null) {
             communication.addNote().setText(alert.lastError());
@@ -62,7 +90,9 @@ final class AlertCommunications {
     private static Extension delivery(Alert alert) {
         Extension delivery = new Extension(DELIVERY);
         delivery.addExtension("orderControl", new CodeType(alert.orderControl()));
-        delivery.addExtension("endpoint", new Reference("Endpoint/" + alert.endpointId()));
+        if (alert.endpointId() != null) {
+            delivery.addExtension("endpoint", new Reference("Endpoint/" + alert.endpointId()));
+        }
         delivery.addExtension("attempts", new IntegerType(alert.attempts()));
         if (alert.lastAckCode() != null) {
             delivery.addExtension("ackCode", new CodeType(alert.lastAckCode()));

@@ -1,13 +1,17 @@
 package org.rehab.hl7;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,41 +21,53 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Delivers the outbox: each worker claims the next due alert (locked, so no other worker or instance sends it),
- * sends it over MLLP and records the answer in the same transaction. AA or CA: delivered. AE or CE: parked for a
- * person, not retried. AR, CR, no answer in time, a refused or dropped connection: tried again later under the
- * same control id, waiting twice as long each time up to a cap, and the endpoint's other alerts wait too. Alerts
- * left pending by a stopped server are picked up by the next one to run.
+ * Delivers the outbox. Each worker leases a batch of recorded requests, builds their messages and sends them,
+ * then leases a batch of due alerts (retries, and alerts waiting behind an earlier one) and sends them. A lease is
+ * taken in a short transaction; messages are built and sent in none; the results, the outbox rows and their
+ * Communications, are recorded together in one transaction. A server that stops mid-send leaves leases that run
+ * out, and the next worker sends the same messages under the same control ids.
  */
 @Component
 class AlertDeliveryWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AlertDeliveryWorkers.class);
+    private static final int BATCH = 50;
+    private static final Duration LEASE = Duration.ofSeconds(60);
+
+    /** A request and what became of it: its alerts as sent, or itself parked. */
+    private record Built(AlertRequest request, List<Alert> alerts, Alert parked) {}
 
     private final AlertOutbox outbox;
     private final MllpEndpoints endpoints;
+    private final AlertComposer composer;
+    private final AlertSender sender;
+    private final AlertCommunications communications;
+    private final AlertSignal signal;
     private final Hl7Settings settings;
     private final Clock clock;
     private final TransactionTemplate transaction;
-    private final MllpClient mllp;
-    private final MeterRegistry meters;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     AlertDeliveryWorkers(
             AlertOutbox outbox,
             MllpEndpoints endpoints,
+            AlertComposer composer,
+            AlertSender sender,
+            AlertCommunications communications,
+            AlertSignal signal,
             Hl7Settings settings,
             Clock clock,
-            PlatformTransactionManager transactions,
-            MeterRegistry meters) {
+            PlatformTransactionManager transactions) {
         this.outbox = outbox;
         this.endpoints = endpoints;
+        this.composer = composer;
+        this.sender = sender;
+        this.communications = communications;
+        this.signal = signal;
         this.settings = settings;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactions);
-        this.mllp = new MllpClient(settings.connectTimeout(), settings.ackTimeout());
-        this.meters = meters;
     }
 
     @Override
@@ -90,95 +106,117 @@ class AlertDeliveryWorkers implements SmartLifecycle {
     private void work() {
         while (running) {
             try {
-                Boolean delivered = transaction.execute(status -> deliverNext());
-                if (!Boolean.TRUE.equals(delivered)) {
-                    Thread.sleep(settings.pollInterval().toMillis());
+                boolean built = buildAndSend();
+                boolean sent = sendDue();
+                if (!built && !sent) {
+                    signal.await(settings.pollInterval());
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 log.warn("Alert delivery failed; trying again shortly", e);
-                sleepQuietly(settings.pollInterval());
+                try {
+                    Thread.sleep(settings.pollInterval().toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
     }
 
-    /** Sends the next due alert, if any; true if there was one. */
-    private boolean deliverNext() {
-        Optional<Alert> due = outbox.claimNextDue(clock.instant());
-        if (due.isEmpty()) {
+    /** Builds and sends a batch of recorded requests; true if there was any. */
+    private boolean buildAndSend() {
+        Instant now = now();
+        AlertSender.Round round = new AlertSender.Round(now.plus(LEASE));
+        List<AlertRequest> requests = transaction.execute(status -> outbox.claimRequests(BATCH, now, now.plus(LEASE)));
+        if (requests == null || requests.isEmpty()) {
             return false;
         }
-        Alert alert = due.get();
-        Optional<Endpoint> endpoint = endpoints.activeForDelivery(alert.tenant(), alert.endpointId());
-        if (endpoint.isEmpty()) {
-            park(alert, null, "Endpoint/" + alert.endpointId() + " is not active any more");
-            return true;
+        Map<String, List<Endpoint>> endpointsOf = new HashMap<>();
+        List<Built> built = new ArrayList<>();
+        for (AlertRequest request : requests) {
+            built.add(build(request, endpointsOf.computeIfAbsent(request.tenant(), this::mllpEndpoints), round));
         }
-        Optional<MllpEndpoints.Address> address = MllpEndpoints.address(endpoint.get());
-        if (address.isEmpty()) {
-            park(alert, null, "Endpoint/" + alert.endpointId() + " has no address of the form mllp://host:port");
-            return true;
-        }
-        try {
-            Acknowledgement ack = mllp.send(address.get().host(), address.get().port(), alert.message());
-            if (!alert.controlId().equals(ack.controlId())) {
-                retry(alert, ack.code(), "The acknowledgement is for message " + ack.controlId(), false);
-            } else if (ack.accepted()) {
-                Instant now = clock.instant();
-                outbox.delivered(alert, ack, now);
-                meters.timer("rehab.hl7.alert.delivery").record(Duration.between(alert.createdAt(), now));
-                count("delivered");
-            } else if (ack.contentError()) {
-                park(alert, ack.code(), ack.text());
-            } else {
-                retry(alert, ack.code(), ack.text(), false);
+        transaction.executeWithoutResult(status -> {
+            List<Alert> changed = new ArrayList<>();
+            for (Built result : built) {
+                if (result.parked() != null) {
+                    if (outbox.parkRequest(result.request(), result.parked())) {
+                        changed.add(result.parked());
+                    }
+                } else if (outbox.finishRequest(result.request())) {
+                    result.alerts().forEach(outbox::insert);
+                    changed.addAll(result.alerts());
+                }
             }
-        } catch (IOException e) {
-            retry(alert, null, e.getMessage(), true);
-        }
+            round.holdBack(outbox);
+            communications.write(changed);
+        });
         return true;
     }
 
-    private void retry(Alert alert, String ackCode, String error, boolean endpointUnreachable) {
-        Instant next = clock.instant().plus(settings.retryDelay(alert.attempts() + 1));
-        outbox.retryLater(alert, ackCode, error, next);
-        if (endpointUnreachable) {
-            outbox.holdBackEndpoint(alert.tenant(), alert.endpointId(), next);
-        }
-        log.atWarn()
-                .addKeyValue("controlId", alert.controlId())
-                .addKeyValue("tenant", alert.tenant())
-                .addKeyValue("endpoint", alert.endpointId())
-                .addKeyValue("ackCode", ackCode)
-                .log(
-                        "HL7 alert {} not delivered (attempt {}), next attempt at {}",
-                        alert.controlId(),
-                        alert.attempts() + 1,
-                        next);
-        count("retry");
-    }
-
-    private void park(Alert alert, String ackCode, String error) {
-        outbox.park(alert, ackCode, error);
-        log.atWarn()
-                .addKeyValue("controlId", alert.controlId())
-                .addKeyValue("tenant", alert.tenant())
-                .addKeyValue("endpoint", alert.endpointId())
-                .addKeyValue("ackCode", ackCode)
-                .log("HL7 alert {} parked for a person: not retried until it is re-sent", alert.controlId());
-        count("parked");
-    }
-
-    private void count(String outcome) {
-        meters.counter("rehab.hl7.alerts", "outcome", outcome).increment();
-    }
-
-    private static void sleepQuietly(Duration duration) {
+    private Built build(AlertRequest request, List<Endpoint> targets, AlertSender.Round round) {
+        List<Alert> alerts;
         try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            alerts = composer.compose(request, targets);
+        } catch (AlertMessageBuilder.Unbuildable | DataFormatException | IllegalArgumentException e) {
+            return unbuilt(request, e);
+        } catch (BaseServerResponseException e) {
+            if (e.getStatusCode() >= 500) {
+                throw e; // the database, not the record: the lease runs out and the request is built again
+            }
+            return unbuilt(request, e); // the patient was deleted, for one
         }
+        Set<String> busy = alerts.isEmpty() ? Set.of() : outbox.busyEndpoints(request.tenant(), request.patientId());
+        List<Alert> sent = alerts.stream()
+                .map(alert -> busy.contains(alert.endpointId()) ? alert : sender.send(alert, round))
+                .toList();
+        return new Built(request, sent, null);
+    }
+
+    private Built unbuilt(AlertRequest request, RuntimeException e) {
+        // The exception's message may quote the record: it goes to the Communication, not to the log.
+        log.atWarn()
+                .addKeyValue("controlId", request.controlId())
+                .addKeyValue("tenant", request.tenant())
+                .log(
+                        "HL7 alert {} could not be built ({}); parked for a person",
+                        request.controlId(),
+                        e.getClass().getSimpleName());
+        sender.count("unbuilt");
+        return new Built(request, List.of(), request.parked("The message could not be built: " + e.getMessage()));
+    }
+
+    /** Sends a batch of due alerts; true if there was any. */
+    private boolean sendDue() {
+        Instant now = now();
+        Instant lease = now.plus(LEASE);
+        List<Alert> due = transaction.execute(status -> outbox.claimDue(BATCH, now, lease));
+        if (due == null || due.isEmpty()) {
+            return false;
+        }
+        AlertSender.Round round = new AlertSender.Round(lease);
+        List<Alert> results =
+                due.stream().map(alert -> sender.send(alert, round)).toList();
+        transaction.executeWithoutResult(status -> {
+            List<Alert> changed = results.stream()
+                    .filter(alert -> outbox.update(alert, lease))
+                    .toList();
+            round.holdBack(outbox);
+            communications.write(changed);
+        });
+        return true;
+    }
+
+    /** The hospital's active MLLP endpoints, in the order of their ids, which numbers their control ids. */
+    private List<Endpoint> mllpEndpoints(String tenant) {
+        return endpoints.active(tenant).stream()
+                .sorted(Comparator.comparing(endpoint -> endpoint.getIdElement().getIdPart()))
+                .toList();
+    }
+
+    /** Leases are compared for equality in the database, which keeps milliseconds at least. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

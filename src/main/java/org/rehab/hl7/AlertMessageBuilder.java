@@ -51,6 +51,13 @@ public final class AlertMessageBuilder {
             String processingId,
             Instant created) {}
 
+    /** The records cannot be put into an HL7 v2 message: a value beyond what a field may carry, for one. */
+    public static final class Unbuildable extends RuntimeException {
+        Unbuildable(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private static final Map<String, String> CODING_SYSTEMS = Map.of(
             "http://snomed.info/sct", "SCT",
             "http://loinc.org", "LN",
@@ -106,7 +113,7 @@ public final class AlertMessageBuilder {
             }
             return charset.escape(message.encode());
         } catch (HL7Exception | IOException e) {
-            throw new IllegalStateException("Could not build the HL7 alert " + header.controlId(), e);
+            throw new Unbuildable(e);
         }
     }
 

@@ -4,26 +4,32 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * The table {@code rehab_alert}. Recording joins the caller's transaction (the one writing the ServiceRequest);
- * claiming locks one due alert with {@code FOR UPDATE SKIP LOCKED}, so that instances sharing the database never
- * send the same alert at once, and skips an alert while an earlier one for the same patient and endpoint is not
- * delivered, so that they arrive in order.
+ * The tables {@code rehab_alert_request} (what the clinical write records) and {@code rehab_alert} (one message per
+ * endpoint). Workers claim rows with a lease: the claim locks them with {@code FOR UPDATE SKIP LOCKED} only long
+ * enough to stamp {@code claimed_until}, so no lock is held while a message is sent, and a result is recorded
+ * only by the worker whose lease it still is. A row waits while an earlier one of the same patient (and endpoint)
+ * is not delivered, so that alerts arrive in order.
  */
 @Component
 class AlertOutbox {
 
-    private static final String COLUMNS = "id, control_id, tenant, patient_id, service_request_id, endpoint_id,"
+    private static final String ALERT_COLUMNS = "id, control_id, tenant, patient_id, service_request_id, endpoint_id,"
             + " order_control, message, status, attempts, next_attempt_at, last_ack_code, last_error, created_at,"
-            + " delivered_at, state_version";
+            + " delivered_at";
+    private static final String REQUEST_COLUMNS = "id, control_id, tenant, patient_id, service_request_id,"
+            + " order_control, service_request, attempts, created_at, claimed_until";
 
     private static final RowMapper<Alert> ALERT = AlertOutbox::alert;
+    private static final RowMapper<AlertRequest> REQUEST = AlertOutbox::request;
 
     private final JdbcTemplate jdbc;
 
@@ -31,72 +37,126 @@ class AlertOutbox {
         this.jdbc = jdbc;
     }
 
-    void record(
+    /** Joins the caller's transaction: the one writing the ServiceRequest. */
+    void recordRequest(
             String controlId,
             String tenant,
             String patientId,
             String serviceRequestId,
-            String endpointId,
             OrderControl control,
-            String message,
+            String serviceRequest,
             Instant now) {
         jdbc.update(
-                "INSERT INTO rehab_alert (control_id, tenant, patient_id, service_request_id, endpoint_id,"
-                        + " order_control, message, status, attempts, next_attempt_at, created_at, state_version,"
-                        + " synced_version, sync_pending) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, 1, 0, TRUE)",
+                "INSERT INTO rehab_alert_request (control_id, tenant, patient_id, service_request_id, order_control,"
+                        + " service_request, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, 'NEW', 0, ?)",
                 controlId,
                 tenant,
                 patientId,
                 serviceRequestId,
-                endpointId,
                 control.code(),
-                message,
-                Timestamp.from(now),
+                serviceRequest,
                 Timestamp.from(now));
     }
 
-    /** The next due alert, locked until the caller's transaction ends; call inside a transaction. */
-    Optional<Alert> claimNextDue(Instant now) {
+    /** Leases up to {@code limit} requests to build, at most one per patient; call inside a transaction. */
+    List<AlertRequest> claimRequests(int limit, Instant now, Instant lease) {
+        List<AlertRequest> requests = jdbc.query(
+                "SELECT " + REQUEST_COLUMNS + " FROM rehab_alert_request r WHERE r.status = 'NEW'"
+                        + " AND (r.claimed_until IS NULL OR r.claimed_until < ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM rehab_alert_request e WHERE e.tenant = r.tenant"
+                        + " AND e.patient_id = r.patient_id AND e.id < r.id)"
+                        + " ORDER BY r.id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                REQUEST,
+                Timestamp.from(now));
+        requests.forEach(request -> jdbc.update(
+                "UPDATE rehab_alert_request SET claimed_until = ? WHERE id = ?", Timestamp.from(lease), request.id()));
+        return requests.stream().map(request -> request.leasedUntil(lease)).toList();
+    }
+
+    /** Leases up to {@code limit} due alerts, at most one per patient and endpoint; call inside a transaction. */
+    List<Alert> claimDue(int limit, Instant now, Instant lease) {
         List<Alert> due = jdbc.query(
-                "SELECT " + COLUMNS + " FROM rehab_alert a WHERE a.status = 'PENDING' AND a.next_attempt_at <= ?"
+                "SELECT " + ALERT_COLUMNS + " FROM rehab_alert a WHERE a.status = 'PENDING' AND a.next_attempt_at <= ?"
+                        + " AND (a.claimed_until IS NULL OR a.claimed_until < ?)"
                         + " AND NOT EXISTS (SELECT 1 FROM rehab_alert b WHERE b.tenant = a.tenant"
                         + " AND b.patient_id = a.patient_id AND b.endpoint_id = a.endpoint_id AND b.id < a.id"
                         + " AND b.status <> 'DELIVERED')"
-                        + " ORDER BY a.id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED",
+                        + " ORDER BY a.id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
                 ALERT,
-                Timestamp.from(now));
-        return due.stream().findFirst();
-    }
-
-    void delivered(Alert alert, Acknowledgement ack, Instant now) {
-        jdbc.update(
-                "UPDATE rehab_alert SET status = 'DELIVERED', attempts = ?, last_ack_code = ?, last_error = NULL,"
-                        + " delivered_at = ?, state_version = state_version + 1, sync_pending = TRUE WHERE id = ?",
-                alert.attempts() + 1,
-                ack.code(),
                 Timestamp.from(now),
-                alert.id());
+                Timestamp.from(now));
+        due.forEach(alert -> jdbc.update(
+                "UPDATE rehab_alert SET claimed_until = ? WHERE id = ?", Timestamp.from(lease), alert.id()));
+        return due;
     }
 
-    void retryLater(Alert alert, String ackCode, String error, Instant nextAttempt) {
-        jdbc.update(
-                "UPDATE rehab_alert SET attempts = ?, last_ack_code = ?, last_error = ?, next_attempt_at = ?,"
-                        + " state_version = state_version + 1, sync_pending = TRUE WHERE id = ?",
-                alert.attempts() + 1,
-                ackCode,
-                truncate(error),
-                Timestamp.from(nextAttempt),
-                alert.id());
+    /** The endpoints to which an alert of this patient is still undelivered: a new one must wait behind it. */
+    Set<String> busyEndpoints(String tenant, String patientId) {
+        return new HashSet<>(jdbc.queryForList(
+                "SELECT DISTINCT endpoint_id FROM rehab_alert WHERE tenant = ? AND patient_id = ?"
+                        + " AND status <> 'DELIVERED'",
+                String.class,
+                tenant,
+                patientId));
     }
 
-    void park(Alert alert, String ackCode, String error) {
+    /** Ends a built request; false if the lease was lost (another worker has it now). */
+    boolean finishRequest(AlertRequest request) {
+        return jdbc.update(
+                        "DELETE FROM rehab_alert_request WHERE id = ? AND claimed_until = ?",
+                        request.id(),
+                        Timestamp.from(request.claimedUntil()))
+                == 1;
+    }
+
+    /** Parks a request that could not be built; false if the lease was lost. */
+    boolean parkRequest(AlertRequest request, Alert parked) {
+        return jdbc.update(
+                        "UPDATE rehab_alert_request SET status = 'PARKED', attempts = ?, last_error = ?,"
+                                + " claimed_until = NULL WHERE id = ? AND claimed_until = ?",
+                        parked.attempts(),
+                        parked.lastError(),
+                        request.id(),
+                        Timestamp.from(request.claimedUntil()))
+                == 1;
+    }
+
+    void insert(Alert alert) {
         jdbc.update(
-                "UPDATE rehab_alert SET status = 'PARKED', attempts = ?, last_ack_code = ?, last_error = ?,"
-                        + " state_version = state_version + 1, sync_pending = TRUE WHERE id = ?",
-                alert.attempts() + 1,
-                ackCode,
-                truncate(error),
-                alert.id());
+                "INSERT INTO rehab_alert (control_id, tenant, patient_id, service_request_id, endpoint_id,"
+                        + " order_control, message, status, attempts, next_attempt_at, last_ack_code, last_error,"
+                        + " created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                alert.controlId(),
+                alert.tenant(),
+                alert.patientId(),
+                alert.serviceRequestId(),
+                alert.endpointId(),
+                alert.orderControl(),
+                alert.message(),
+                alert.status().name(),
+                alert.attempts(),
+                Timestamp.from(alert.nextAttemptAt()),
+                alert.lastAckCode(),
+                alert.lastError(),
+                Timestamp.from(alert.createdAt()),
+                timestamp(alert.deliveredAt()));
+    }
+
+    /** Records a leased alert's new state and ends the lease; false if the lease was lost. */
+    boolean update(Alert alert, Instant lease) {
+        return jdbc.update(
+                        "UPDATE rehab_alert SET status = ?, attempts = ?, next_attempt_at = ?, last_ack_code = ?,"
+                                + " last_error = ?, delivered_at = ?, claimed_until = NULL"
+                                + " WHERE id = ? AND claimed_until = ?",
+                        alert.status().name(),
+                        alert.attempts(),
+                        Timestamp.from(alert.nextAttemptAt()),
+                        alert.lastAckCode(),
+                        alert.lastError(),
+                        timestamp(alert.deliveredAt()),
+                        alert.id(),
+                        Timestamp.from(lease))
+                == 1;
     }
 
     /** Holds back every other due alert of an endpoint that does not answer, so that it is not hammered. */
@@ -110,65 +170,49 @@ class AlertOutbox {
                 Timestamp.from(until));
     }
 
-    /** Puts an alert back in the queue, due now; false if there is no such undelivered alert. */
-    boolean resend(String tenant, String controlId, Instant now) {
-        return jdbc.update(
-                        "UPDATE rehab_alert SET status = 'PENDING', next_attempt_at = ?,"
-                                + " state_version = state_version + 1, sync_pending = TRUE"
-                                + " WHERE tenant = ? AND control_id = ? AND status <> 'DELIVERED'",
-                        Timestamp.from(now),
-                        tenant,
-                        controlId)
-                == 1;
+    /**
+     * Puts an undelivered alert (or a parked request) back in the queue, due now, unless a worker is sending it
+     * at this moment; its state afterwards, or empty if there is no such alert.
+     */
+    Optional<Alert> resend(String tenant, String controlId, Instant now) {
+        jdbc.update(
+                "UPDATE rehab_alert SET status = 'PENDING', next_attempt_at = ? WHERE tenant = ? AND control_id = ?"
+                        + " AND status <> 'DELIVERED' AND (claimed_until IS NULL OR claimed_until < ?)",
+                Timestamp.from(now),
+                tenant,
+                controlId,
+                Timestamp.from(now));
+        jdbc.update(
+                "UPDATE rehab_alert_request SET status = 'NEW' WHERE tenant = ? AND control_id = ? AND status = 'PARKED'",
+                tenant,
+                controlId);
+        return byControlId(tenant, controlId);
     }
 
+    /** The alert with this control id, or the request that has not been built into it yet. */
     Optional<Alert> byControlId(String tenant, String controlId) {
-        return jdbc
+        Optional<Alert> alert = jdbc
                 .query(
-                        "SELECT " + COLUMNS + " FROM rehab_alert WHERE tenant = ? AND control_id = ?",
+                        "SELECT " + ALERT_COLUMNS + " FROM rehab_alert WHERE tenant = ? AND control_id = ?",
                         ALERT,
                         tenant,
                         controlId)
                 .stream()
                 .findFirst();
-    }
-
-    /**
-     * Claims, for a while, alerts whose Communication is behind their state; call inside a transaction. Another
-     * instance skips them until the claim expires.
-     */
-    List<Alert> claimUnsynced(int limit, Instant now, Instant claimUntil) {
-        List<Alert> alerts = jdbc.query(
-                "SELECT " + COLUMNS + " FROM rehab_alert WHERE sync_pending"
-                        + " AND (sync_claimed_until IS NULL OR sync_claimed_until < ?)"
-                        + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
-                ALERT,
-                Timestamp.from(now));
-        for (Alert alert : alerts) {
-            jdbc.update(
-                    "UPDATE rehab_alert SET sync_claimed_until = ? WHERE id = ?",
-                    Timestamp.from(claimUntil),
-                    alert.id());
+        if (alert.isPresent()) {
+            return alert;
         }
-        return alerts;
-    }
-
-    /** Notes that the Communication shows this state; a state that changed meanwhile stays to be synced. */
-    void synced(Alert alert) {
-        jdbc.update(
-                "UPDATE rehab_alert SET synced_version = ?, sync_pending = (state_version <> ?),"
-                        + " sync_claimed_until = NULL WHERE id = ?",
-                alert.stateVersion(),
-                alert.stateVersion(),
-                alert.id());
-    }
-
-    void releaseSyncClaim(Alert alert) {
-        jdbc.update("UPDATE rehab_alert SET sync_claimed_until = NULL WHERE id = ?", alert.id());
-    }
-
-    private static String truncate(String error) {
-        return error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
+        return jdbc
+                .query(
+                        "SELECT " + REQUEST_COLUMNS + ", status, last_error FROM rehab_alert_request"
+                                + " WHERE tenant = ? AND control_id = ?",
+                        (row, number) -> "PARKED".equals(row.getString("status"))
+                                ? request(row, number).parked(row.getString("last_error"))
+                                : request(row, number).queued(),
+                        tenant,
+                        controlId)
+                .stream()
+                .findFirst();
     }
 
     private static Alert alert(ResultSet row, int number) throws SQLException {
@@ -187,8 +231,25 @@ class AlertOutbox {
                 row.getString("last_ack_code"),
                 row.getString("last_error"),
                 instant(row.getTimestamp("created_at")),
-                instant(row.getTimestamp("delivered_at")),
-                row.getInt("state_version"));
+                instant(row.getTimestamp("delivered_at")));
+    }
+
+    private static AlertRequest request(ResultSet row, int number) throws SQLException {
+        return new AlertRequest(
+                row.getLong("id"),
+                row.getString("control_id"),
+                row.getString("tenant"),
+                row.getString("patient_id"),
+                row.getString("service_request_id"),
+                row.getString("order_control"),
+                row.getString("service_request"),
+                row.getInt("attempts"),
+                instant(row.getTimestamp("created_at")),
+                instant(row.getTimestamp("claimed_until")));
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -17,8 +17,7 @@ public record Hl7Settings(
         @DefaultValue("2s") Duration retryInitialDelay,
         @DefaultValue("5m") Duration retryMaxDelay,
         @DefaultValue("4") int workers,
-        @DefaultValue("200ms") Duration pollInterval,
-        @DefaultValue("500ms") Duration communicationSyncInterval) {
+        @DefaultValue("200ms") Duration pollInterval) {
 
     /** MSH-4: the hospital, by default its tenant name. */
     String sendingFacility(String tenant) {

@@ -15,6 +15,15 @@ public enum OrderControl {
         this.code = code;
     }
 
+    static OrderControl of(String code) {
+        for (OrderControl control : values()) {
+            if (control.code.equals(code)) {
+                return control;
+            }
+        }
+        throw new IllegalArgumentException("Not an order control of this server: " + code);
+    }
+
     public String code() {
         return code;
     }

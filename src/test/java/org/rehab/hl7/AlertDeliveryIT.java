@@ -3,6 +3,7 @@ package org.rehab.hl7;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
@@ -11,6 +12,7 @@ import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -18,6 +20,7 @@ import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,17 +29,30 @@ import org.rehab.testsupport.FhirServerIT;
 import org.rehab.testsupport.MllpTestPeer;
 import org.rehab.testsupport.MllpTestPeer.Answer;
 import org.rehab.testsupport.MllpTestPeer.Received;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Recommendations reach the hospital's interface engine, a real MLLP peer on loopback whose answers are scripted. */
 class AlertDeliveryIT extends FhirServerIT {
 
     private static final HapiContext HL7 = new DefaultHapiContext(ValidationContextFactory.defaultValidation());
 
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    @Autowired
+    private PlatformTransactionManager transactions;
+
+    private TransactionTemplate transaction;
     private MllpTestPeer engine;
     private String tenant;
 
     @BeforeEach
     void hospitalWithAnInterfaceEngine() throws IOException {
+        transaction = new TransactionTemplate(transactions);
         engine = MllpTestPeer.start();
         tenant = createTenant("hl7");
         client(tenant).update().resource(engine.endpoint("engine")).execute();
@@ -77,6 +93,7 @@ class AlertDeliveryIT extends FhirServerIT {
             assertThat(communication.getIdentifierFirstRep().getValue()).isIn(engine.accepted());
             assertThat(delivery(communication, "ackCode")).isEqualTo("AA");
             assertThat(delivery(communication, "attempts")).isEqualTo("1");
+            assertConformsToItsProfiles(communication);
         }
     }
 
@@ -234,6 +251,95 @@ class AlertDeliveryIT extends FhirServerIT {
                     .isEqualTo("ORM^O01");
             assertThat(engine.received()).isEmpty();
         }
+    }
+
+    @Test
+    void anAlertWhoseMessageCannotBeBuiltIsParkedAndTheRecommendationIsKept() throws Exception {
+        Patient patient =
+                client(tenant).read().resource(Patient.class).withId("105").execute();
+        Coding unbuildable = new Coding().setCode("T".repeat(300)); // PID-3.5 carries at most 200 characters
+        patient.getIdentifierFirstRep().getType().getCoding().add(0, unbuildable);
+        client(tenant).update().resource(patient).execute();
+
+        Parameters result = evaluate(tenant, "105", false);
+
+        assertThat(activeCodes(tenant, "105")).hasSize(1);
+        assertThat(result.getParameter("recommendation")).isNotNull();
+        eventually("the Communication parked", () -> communications(tenant).stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.NOTDONE));
+        Communication parked = communications(tenant).get(0);
+        assertThat(parked.getStatusReason().getText()).contains("could not be built");
+        assertThat(parked.getNoteFirstRep().getText()).startsWith("The message could not be built");
+        assertThat(parked.hasPayload()).isFalse();
+        assertThat(parked.getBasedOnFirstRep().getReference()).startsWith("ServiceRequest/");
+        assertThat(engine.received()).isEmpty();
+        assertConformsToItsProfiles(parked);
+
+        Patient mended =
+                client(tenant).read().resource(Patient.class).withId("105").execute();
+        mended.getIdentifierFirstRep().getType().getCoding().removeIf(coding -> unbuildable
+                .getCode()
+                .equals(coding.getCode()));
+        client(tenant).update().resource(mended).execute();
+        client(tenant)
+                .operation()
+                .onInstance("Communication/" + parked.getIdElement().getIdPart())
+                .named("$resend")
+                .withNoParameters(Parameters.class)
+                .returnResourceType(OperationOutcome.class)
+                .execute();
+
+        eventually("the alert accepted", () -> engine.accepted().size() == 1);
+        assertThat(engine.accepted())
+                .containsExactly(parked.getIdentifierFirstRep().getValue());
+        eventually(
+                "the same Communication completed",
+                () -> communications(tenant).size() == 1
+                        && communications(tenant).get(0).getStatus() == Communication.CommunicationStatus.COMPLETED);
+    }
+
+    @Test
+    void noRowOfTheOutboxIsLockedWhileTheEngineTakesItsTimeToAnswer() throws Exception {
+        engine.script(Answer.slow("AR", Duration.ofMillis(700)), Answer.slow("AA", Duration.ofMillis(700)));
+
+        evaluate(tenant, "105", false);
+
+        // A lock a transaction holds for a few milliseconds is waited out; one held while the engine answers is not.
+        boolean postgres = Objects.requireNonNull(jdbc.execute((ConnectionCallback<String>)
+                        connection -> connection.getMetaData().getDatabaseProductName()))
+                .contains("PostgreSQL");
+        String lockWithin300ms = postgres ? " FOR UPDATE" : " FOR UPDATE WAIT 0.3";
+        int rowsSeen = 0;
+        while (engine.accepted().isEmpty()) {
+            rowsSeen += Objects.requireNonNull(transaction.execute(status -> {
+                if (postgres) {
+                    jdbc.execute("SET LOCAL lock_timeout = '300ms'");
+                }
+                return jdbc.queryForList(
+                                        "SELECT id FROM rehab_alert_request WHERE tenant = ?" + lockWithin300ms, tenant)
+                                .size()
+                        + jdbc.queryForList("SELECT id FROM rehab_alert WHERE tenant = ?" + lockWithin300ms, tenant)
+                                .size();
+            }));
+            Thread.sleep(50);
+        }
+        assertThat(rowsSeen).as("rows of the outbox were there to be locked").isPositive();
+        assertThat(engine.received()).extracting(Received::answered).containsExactly("AR", "AA");
+    }
+
+    /** The server writes its Communications without validating them: this holds them to what a client's would be. */
+    private void assertConformsToItsProfiles(Communication communication) {
+        OperationOutcome outcome;
+        try {
+            outcome = (OperationOutcome)
+                    client(tenant).validate().resource(communication).execute().getOperationOutcome();
+        } catch (BaseServerResponseException refused) {
+            outcome = (OperationOutcome) refused.getOperationOutcome();
+        }
+        assertThat(outcome.getIssue())
+                .filteredOn(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        || issue.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+                .isEmpty();
     }
 
     private static String delivery(Communication communication, String part) {

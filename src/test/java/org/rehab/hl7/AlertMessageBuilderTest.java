@@ -1,6 +1,7 @@
 package org.rehab.hl7;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
@@ -213,6 +214,37 @@ class AlertMessageBuilderTest {
         assertThat(terser.get("/ORDER/ORC-9")).isNull();
         assertThat(terser.get("/ORDER/OBR-31-1")).isNull();
         assertThat(terser.get("/ORDER/NTE(0)-3")).startsWith("Aged 72");
+    }
+
+    @Test
+    void anIdentifierTypeLongerThanItsHl7FieldMayCarryCannotBeBuilt() {
+        Patient patient = patient();
+        patient.getIdentifierFirstRep().getType().addCoding().setCode("T".repeat(300));
+
+        assertThatThrownBy(() -> builder.build(
+                        MessageType.OMG_O19,
+                        Hl7Charset.ASCII,
+                        OrderControl.NEW,
+                        HEADER,
+                        patient,
+                        recommendation(),
+                        CHRONIC_PAIN))
+                .isInstanceOf(AlertMessageBuilder.Unbuildable.class);
+    }
+
+    @Test
+    void eachEndpointOfAnAlertGetsItsOwnControlIdTheSameEveryTimeItIsBuilt() {
+        String first = AlertRequest.newControlId();
+        AlertRequest request = new AlertRequest(1, first, "north", "108", "sr-1", "NW", "{}", 0, CREATED, null);
+
+        assertThat(first).hasSize(20).startsWith("RH").endsWith("AA").matches("[A-Z2-7]{20}");
+        assertThat(request.controlIdFor(0)).isEqualTo(first);
+        assertThat(request.controlIdFor(1)).isEqualTo(first.substring(0, 18) + "AB");
+        assertThat(request.controlIdFor(33)).isEqualTo(first.substring(0, 18) + "BB");
+        assertThat(request.toEndpoint(2, "engine-3", "MSH|...").controlId()).isEqualTo(request.controlIdFor(2));
+        assertThat(AlertRequest.newControlId()).isNotEqualTo(first);
+        assertThatThrownBy(() -> request.controlIdFor(AlertRequest.MOST_ENDPOINTS))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Terser parse(String encoded) throws Exception {

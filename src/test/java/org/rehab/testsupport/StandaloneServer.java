@@ -22,7 +22,6 @@ public final class StandaloneServer {
                         "--spring.datasource.password=" + TestPostgres.PASSWORD,
                         "--rehab.hl7.retry-initial-delay=200ms",
                         "--rehab.hl7.retry-max-delay=500ms",
-                        "--rehab.hl7.poll-interval=50ms",
-                        "--rehab.hl7.communication-sync-interval=100ms");
+                        "--rehab.hl7.poll-interval=50ms");
     }
 }

@@ -73,7 +73,6 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             values.add("rehab.hl7.retry-initial-delay=300ms");
             values.add("rehab.hl7.retry-max-delay=2s");
             values.add("rehab.hl7.poll-interval=50ms");
-            values.add("rehab.hl7.communication-sync-interval=100ms");
             // South admits surgeries of the last 30 days only (a per-tenant override under test).
             values.add("rehab.recommendation.tenants.south.recent-surgery-days=30");
             // Evaluation on change, in a tenant of its own (EvaluationOnChangeIT), so that no other test meets it.
