@@ -14,7 +14,7 @@ pg_port=15434
 start_postgres $pg_port
 start_server "$work/server.log" $port \
     env SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$pg_port/rehab" SPRING_DATASOURCE_USERNAME=postgres \
-    java -Xmx1g -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN --logging.level.org.rehab.hl7=ERROR \
+    java -Xmx1g ${SERVER_JAVA_OPTS:-} -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN --logging.level.org.rehab.hl7=ERROR \
     --rehab.hl7.retry-initial-delay=1s --rehab.hl7.retry-max-delay=2s
 
 echo "PostgreSQL; $patients alerts per phase; $(nproc) cores; 4 delivery workers (rehab.hl7.workers)"

@@ -1,10 +1,11 @@
 package org.rehab.hl7;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.Collection;
 import java.util.Date;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -12,6 +13,7 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.rehab.conformance.ProfileValidatingInterceptor;
@@ -30,22 +32,31 @@ class AlertCommunications {
     static final String DELIVERY = "http://rehab.example.org/fhir/StructureDefinition/hl7v2-delivery";
     static final String CONTROL_ID_SYSTEM = "http://rehab.example.org/fhir/sid/hl7v2-message-control-id";
 
-    private final IFhirResourceDao<Communication> dao;
+    private final IFhirSystemDao<Bundle, Meta> systemDao;
 
-    AlertCommunications(DaoRegistry daos) {
-        this.dao = daos.getResourceDao(Communication.class);
+    AlertCommunications(IFhirSystemDao<Bundle, Meta> systemDao) {
+        this.systemDao = systemDao;
     }
 
     /**
-     * Writes the alerts' states in the caller's database transaction (HAPI's DAO joins it). They are built here, to
-     * the hl7v2-delivery profile (a test holds them to it), so they are not validated again at every write.
+     * Writes the alerts' states, one FHIR transaction per tenant nested in the caller's database transaction. They
+     * are built here, to the hl7v2-delivery profile (a test holds them to it), so they are not validated again at
+     * every write.
      */
     void write(Collection<Alert> alerts) {
-        for (Alert alert : alerts) {
-            SystemRequestDetails asServer = MllpEndpoints.request(alert.tenant());
+        alerts.stream().collect(Collectors.groupingBy(Alert::tenant)).forEach((tenant, ofTenant) -> {
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            for (Alert alert : ofTenant) {
+                bundle.addEntry()
+                        .setResource(of(alert))
+                        .getRequest()
+                        .setMethod(Bundle.HTTPVerb.PUT)
+                        .setUrl("Communication/" + alert.communicationId());
+            }
+            SystemRequestDetails asServer = MllpEndpoints.request(tenant);
             ProfileValidatingInterceptor.writesServerBuiltResources(asServer, true);
-            dao.update(of(alert), asServer);
-        }
+            systemDao.transactionNested(asServer, bundle);
+        });
     }
 
     static Communication of(Alert alert) {

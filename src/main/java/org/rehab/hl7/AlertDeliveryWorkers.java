@@ -137,21 +137,26 @@ class AlertDeliveryWorkers implements SmartLifecycle {
         for (AlertRequest request : requests) {
             built.add(build(request, endpointsOf.computeIfAbsent(request.tenant(), this::mllpEndpoints), round));
         }
-        transaction.executeWithoutResult(status -> {
-            List<Alert> changed = new ArrayList<>();
-            for (Built result : built) {
-                if (result.parked() != null) {
-                    if (outbox.parkRequest(result.request(), result.parked())) {
-                        changed.add(result.parked());
+        try {
+            transaction.executeWithoutResult(status -> {
+                List<Alert> changed = new ArrayList<>();
+                for (Built result : built) {
+                    if (result.parked() != null) {
+                        if (outbox.parkRequest(result.request(), result.parked())) {
+                            changed.add(result.parked());
+                        }
+                    } else if (outbox.finishRequest(result.request())) {
+                        result.alerts().forEach(outbox::insert);
+                        changed.addAll(result.alerts());
                     }
-                } else if (outbox.finishRequest(result.request())) {
-                    result.alerts().forEach(outbox::insert);
-                    changed.addAll(result.alerts());
                 }
-            }
-            round.holdBack(outbox);
-            communications.write(changed);
-        });
+                communications.write(changed);
+            });
+        } catch (RuntimeException e) {
+            releaseQuietly(() -> outbox.releaseRequests(requests));
+            throw e;
+        }
+        holdBack(round);
         return true;
     }
 
@@ -198,14 +203,41 @@ class AlertDeliveryWorkers implements SmartLifecycle {
         AlertSender.Round round = new AlertSender.Round(lease);
         List<Alert> results =
                 due.stream().map(alert -> sender.send(alert, round)).toList();
-        transaction.executeWithoutResult(status -> {
-            List<Alert> changed = results.stream()
-                    .filter(alert -> outbox.update(alert, lease))
-                    .toList();
-            round.holdBack(outbox);
-            communications.write(changed);
-        });
+        try {
+            transaction.executeWithoutResult(status -> {
+                List<Alert> attempted = new ArrayList<>();
+                for (int i = 0; i < due.size(); i++) {
+                    Alert result = results.get(i);
+                    // An alert not tried in this round (its endpoint held back) keeps its state and Communication.
+                    if (outbox.update(result, lease)
+                            && result.attempts() > due.get(i).attempts()) {
+                        attempted.add(result);
+                    }
+                }
+                communications.write(attempted);
+            });
+        } catch (RuntimeException e) {
+            releaseQuietly(() -> outbox.release(due, lease));
+            throw e;
+        }
+        holdBack(round);
         return true;
+    }
+
+    /** After a round whose results could not be recorded: its leases end now, not when they run out. */
+    private void releaseQuietly(Runnable release) {
+        try {
+            transaction.executeWithoutResult(status -> release.run());
+        } catch (RuntimeException e) {
+            log.warn("Could not end the leases of a failed round; they run out by themselves", e);
+        }
+    }
+
+    /** Holds back the endpoints that did not answer in the round, in a transaction of its own. */
+    private void holdBack(AlertSender.Round round) {
+        if (round.heldBackAny()) {
+            transaction.executeWithoutResult(status -> round.holdBack(outbox, now()));
+        }
     }
 
     /** The hospital's active MLLP endpoints, in the order of their ids, which numbers their control ids. */

@@ -159,15 +159,40 @@ class AlertOutbox {
                 == 1;
     }
 
-    /** Holds back every other due alert of an endpoint that does not answer, so that it is not hammered. */
-    void holdBackEndpoint(String tenant, String endpointId, Instant until) {
-        jdbc.update(
-                "UPDATE rehab_alert SET next_attempt_at = ? WHERE tenant = ? AND endpoint_id = ?"
-                        + " AND status = 'PENDING' AND next_attempt_at < ?",
-                Timestamp.from(until),
+    /**
+     * Holds back the other due alerts of an endpoint that does not answer, so that it is not hammered; skips those
+     * another worker holds (leased or locked), which that worker schedules itself.
+     */
+    void holdBackEndpoint(String tenant, String endpointId, Instant until, Instant now) {
+        List<Long> ids = jdbc.queryForList(
+                "SELECT id FROM rehab_alert WHERE tenant = ? AND endpoint_id = ? AND status = 'PENDING'"
+                        + " AND next_attempt_at < ? AND (claimed_until IS NULL OR claimed_until < ?)"
+                        + " FOR UPDATE SKIP LOCKED",
+                Long.class,
                 tenant,
                 endpointId,
-                Timestamp.from(until));
+                Timestamp.from(until),
+                Timestamp.from(now));
+        jdbc.batchUpdate(
+                "UPDATE rehab_alert SET next_attempt_at = ? WHERE id = ?",
+                ids.stream().map(id -> new Object[] {Timestamp.from(until), id}).toList());
+    }
+
+    /** Ends leases whose results could not be recorded: the alerts are due again at once. */
+    void release(List<Alert> alerts, Instant lease) {
+        jdbc.batchUpdate(
+                "UPDATE rehab_alert SET claimed_until = NULL WHERE id = ? AND claimed_until = ?",
+                alerts.stream()
+                        .map(alert -> new Object[] {alert.id(), Timestamp.from(lease)})
+                        .toList());
+    }
+
+    void releaseRequests(List<AlertRequest> requests) {
+        jdbc.batchUpdate(
+                "UPDATE rehab_alert_request SET claimed_until = NULL WHERE id = ? AND claimed_until = ?",
+                requests.stream()
+                        .map(request -> new Object[] {request.id(), Timestamp.from(request.claimedUntil())})
+                        .toList());
     }
 
     /**

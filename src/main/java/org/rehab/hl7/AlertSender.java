@@ -37,9 +37,14 @@ class AlertSender {
             this.lease = lease;
         }
 
-        /** Holds back, in the outbox, the endpoints that did not answer; call in the recording transaction. */
-        void holdBack(AlertOutbox outbox) {
-            heldBack.forEach((endpoint, until) -> outbox.holdBackEndpoint(endpoint.get(0), endpoint.get(1), until));
+        /** Holds back, in the outbox, the endpoints that did not answer. */
+        void holdBack(AlertOutbox outbox, Instant now) {
+            heldBack.forEach(
+                    (endpoint, until) -> outbox.holdBackEndpoint(endpoint.get(0), endpoint.get(1), until, now));
+        }
+
+        boolean heldBackAny() {
+            return !heldBack.isEmpty();
         }
     }
 
