@@ -1,5 +1,7 @@
 package org.rehab.hl7;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,30 @@ public enum Hl7Charset {
             }
         }
         return ASCII;
+    }
+
+    /**
+     * A received message as text, in the set its MSH-18 names; one that names none (or ASCII) is read as UTF-8 when
+     * its bytes are UTF-8, else as ISO 8859-1, since engines that say nothing send both.
+     */
+    public static String decode(byte[] frame) {
+        Hl7Charset named = ofMessage(new String(frame, StandardCharsets.ISO_8859_1));
+        if (named != ASCII) {
+            return new String(frame, named.charset);
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(frame))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return new String(frame, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The bytes of a message to send in reply to {@code received}: in the set the received message named. */
+    public static byte[] encodeLike(String reply, String received) {
+        return reply.getBytes(ofMessage(received).charset);
     }
 
     /**

@@ -1,9 +1,6 @@
 package org.rehab.hl7;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -17,9 +14,6 @@ import java.time.Duration;
  */
 final class MllpClient {
 
-    private static final int START = 0x0B;
-    private static final int END = 0x1C;
-    private static final int CARRIAGE_RETURN = 0x0D;
     private static final int MAX_ACK_BYTES = 1 << 20;
 
     private final Duration connectTimeout;
@@ -35,45 +29,19 @@ final class MllpClient {
             socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) ackTimeout.toMillis());
             socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            out.write(START);
             Charset charset = Hl7Charset.ofMessage(message).charset; // the set MSH-18 names, as the engine reads
-            out.write(message.getBytes(charset));
-            out.write(END);
-            out.write(CARRIAGE_RETURN);
-            out.flush();
+            MllpFrames.write(socket.getOutputStream(), message.getBytes(charset));
+            byte[] ack = MllpFrames.read(socket.getInputStream(), MAX_ACK_BYTES);
+            if (ack == null) {
+                throw new IOException("The connection was closed before an acknowledgement");
+            }
             try {
-                return Acknowledgement.parse(readFrame(socket.getInputStream(), charset));
+                return Acknowledgement.parse(new String(ack, charset));
             } catch (IllegalArgumentException e) {
                 throw new IOException("Unreadable acknowledgement: " + e.getMessage(), e);
             }
         } catch (SocketTimeoutException e) {
             throw new IOException("No acknowledgement within " + ackTimeout.toMillis() + " ms", e);
         }
-    }
-
-    private static String readFrame(InputStream in, Charset charset) throws IOException {
-        int b = in.read();
-        while (b != START) {
-            if (b < 0) {
-                throw new IOException("The connection was closed before an acknowledgement");
-            }
-            b = in.read();
-        }
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        while (true) {
-            b = in.read();
-            if (b < 0) {
-                throw new IOException("The connection was closed in the middle of an acknowledgement");
-            }
-            if (b == END) {
-                break;
-            }
-            if (frame.size() > MAX_ACK_BYTES) {
-                throw new IOException("The acknowledgement is larger than " + MAX_ACK_BYTES + " bytes");
-            }
-            frame.write(b);
-        }
-        return frame.toString(charset);
     }
 }

@@ -2,6 +2,8 @@ package org.rehab.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public class TestServerInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    /** The hospital whose ADT feed the shared server listens to, on {@link #adtPort()}. */
+    public static final String ADT_TENANT = "adtfeed";
+
     private static TestPropertyValues properties;
+    private static int adtPort;
     private static Path rulesDirectory;
 
     @Override
@@ -46,6 +52,17 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             }
         }
         return rulesDirectory;
+    }
+
+    public static synchronized int adtPort() {
+        if (adtPort == 0) {
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                adtPort = free.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return adtPort;
     }
 
     private static synchronized TestPropertyValues sharedProperties() {
@@ -77,6 +94,8 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             values.add("rehab.recommendation.tenants.south.recent-surgery-days=30");
             // Evaluation on change, in a tenant of its own (EvaluationOnChangeIT), so that no other test meets it.
             values.add("rehab.recommendation.tenants.onchange.evaluate-on-change=true");
+            // The ADT feed of one hospital (AdtFeedIT), on a free port of loopback.
+            values.add("rehab.adt.ports." + ADT_TENANT + "=" + adtPort());
             properties = TestPropertyValues.of(values);
         }
         return properties;
