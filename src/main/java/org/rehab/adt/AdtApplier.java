@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,6 +63,8 @@ class AdtApplier {
         }
         SystemRequestDetails request = new SystemRequestDetails();
         request.setTenantId(tenant);
+        // Built here from typed HL7 fields into FHIR's own types (a test holds them to a client's validation).
+        ProfileValidatingInterceptor.writesServerBuiltResources(request, true);
         Patient patient = upsertPatient(tenant, message, request);
         Reference subject = new Reference("Patient/" + patient.getIdElement().getIdPart());
         String encounter =
