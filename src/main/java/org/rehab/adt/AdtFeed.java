@@ -59,7 +59,6 @@ class AdtFeed {
                     received,
                     null,
                     peer,
-                    "AE",
                     AdtAck.Error.REQUIRED_FIELD_MISSING,
                     "MSH-10 (message control id) is empty",
                     false);
@@ -82,7 +81,6 @@ class AdtFeed {
                         received,
                         null,
                         peer,
-                        "AE",
                         AdtAck.Error.DATA_TYPE_ERROR,
                         "The message cannot be read as HL7 v2: " + e.getMessage(),
                         true);
@@ -107,7 +105,7 @@ class AdtFeed {
                     .log("ADT^{} {} applied", trigger, controlId);
             return ack;
         } catch (Unapplicable e) {
-            return refuse(tenant, received, trigger, peer, "AE", e.error, e.getMessage(), true);
+            return refuse(tenant, received, trigger, peer, e.error, e.getMessage(), true);
         } catch (DuplicateKeyException e) {
             // The same message on another connection at the same moment: its answer, once it is recorded.
             return inbox.answered(tenant, controlId)
@@ -124,7 +122,6 @@ class AdtFeed {
                     received,
                     trigger,
                     peer,
-                    "AE",
                     AdtAck.Error.DATA_TYPE_ERROR,
                     "The record it makes is refused: " + e.getMessage(),
                     true);
@@ -133,16 +130,19 @@ class AdtFeed {
         }
     }
 
-    /** AE: kept with its control id, so that the same message sent again gets the same answer. */
+    /**
+     * AE: kept with its control id ({@code keep}, when it has one), so that the same message sent again gets the
+     * same answer.
+     */
     private String refuse(
             String tenant,
             String received,
             String trigger,
             String peer,
-            String code,
             AdtAck.Error error,
             String text,
             boolean keep) {
+        String code = "AE";
         String ack = AdtAck.refuse(received, code, error, text, newControlId(), clock.instant(), clock.getZone());
         try {
             if (keep) {

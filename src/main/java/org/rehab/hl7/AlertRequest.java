@@ -82,23 +82,7 @@ record AlertRequest(
 
     /** This request as an alert that could not be built: no endpoint, no message, parked for a person. */
     Alert parked(String error) {
-        return new Alert(
-                        id,
-                        controlId,
-                        tenant,
-                        patientId,
-                        serviceRequestId,
-                        null,
-                        orderControl,
-                        null,
-                        Alert.Status.PENDING,
-                        attempts,
-                        createdAt,
-                        null,
-                        null,
-                        createdAt,
-                        null)
-                .parked(null, error);
+        return queued().parked(null, error);
     }
 
     /** This request as an alert queued to be built. */

@@ -223,30 +223,16 @@ class EvaluateOperationIT extends FhirServerIT {
                 .extracting(Resource::fhirType)
                 .contains("ServiceRequest", "Provenance", "Device", "Observation");
         for (Resource resource : written) {
-            assertThat(errors(tenant, resource))
+            assertThat(validationErrors(tenant, resource))
                     .as(resource.fhirType() + " as the rule module wrote it")
                     .isEmpty();
         }
         ServiceRequest broken =
                 (ServiceRequest) search(tenant, "ServiceRequest").get(0);
         broken.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
-        assertThat(errors(tenant, broken))
+        assertThat(validationErrors(tenant, broken))
                 .as("the same validation refuses a recommendation off its profile")
                 .isNotEmpty();
-    }
-
-    private List<OperationOutcome.OperationOutcomeIssueComponent> errors(String tenant, Resource resource) {
-        OperationOutcome outcome;
-        try {
-            outcome = (OperationOutcome)
-                    client(tenant).validate().resource(resource).execute().getOperationOutcome();
-        } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException refused) {
-            outcome = (OperationOutcome) refused.getOperationOutcome();
-        }
-        return outcome.getIssue().stream()
-                .filter(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
-                        || issue.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
-                .toList();
     }
 
     @Test

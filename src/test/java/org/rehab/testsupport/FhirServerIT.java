@@ -3,6 +3,7 @@ package org.rehab.testsupport;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,7 +23,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.demo.LoadDemoData;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -174,6 +177,21 @@ public abstract class FhirServerIT {
     }
 
     /** A fresh id for this test's resources, so that tests sharing the server do not meet. */
+    /** The errors HAPI's {@code $validate} finds in a resource, as a client's write of it would meet them. */
+    protected List<OperationOutcome.OperationOutcomeIssueComponent> validationErrors(String tenant, Resource resource) {
+        OperationOutcome outcome;
+        try {
+            outcome = (OperationOutcome)
+                    client(tenant).validate().resource(resource).execute().getOperationOutcome();
+        } catch (BaseServerResponseException refused) {
+            outcome = (OperationOutcome) refused.getOperationOutcome();
+        }
+        return outcome.getIssue().stream()
+                .filter(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        || issue.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+                .toList();
+    }
+
     protected static String uniqueId(String prefix) {
         return prefix + "-" + Long.toHexString(System.nanoTime());
     }
