@@ -47,7 +47,8 @@ final class AdtAck {
 
     /** The control id (MSH-10) of a received message, read without parsing it; empty if there is none. */
     static String controlIdOf(String received) {
-        return field(header(received), 10);
+        String[] msh = header(received);
+        return 10 < msh.length && msh[10] != null ? msh[10] : "";
     }
 
     /** MSH-9's trigger event (A04...), read without parsing; empty if there is none. */
@@ -119,8 +120,7 @@ final class AdtAck {
     }
 
     private static String[] header(String received) {
-        int end = received.indexOf('\r');
-        String msh = end < 0 ? received : received.substring(0, end);
+        String msh = received.split("[\r\n]", 2)[0]; // segments end with CR; some engines send LF
         if (!msh.startsWith("MSH") || msh.length() < 4) {
             return new String[0];
         }
@@ -131,8 +131,10 @@ final class AdtAck {
         return numbered;
     }
 
+    /** MSH-n as received, at most 200 characters (an HD or an ID is shorter), so that an ACK stays small. */
     private static String field(String[] msh, int number) {
-        return number < msh.length && msh[number] != null ? msh[number] : "";
+        String field = number < msh.length && msh[number] != null ? msh[number] : "";
+        return field.length() <= 200 ? field : field.substring(0, 200);
     }
 
     private static String component(String field, char separator, int number) {
@@ -144,7 +146,8 @@ final class AdtAck {
     private static String escape(String text, char separator, String encoding) {
         char escape = encoding.charAt(2);
         StringBuilder escaped = new StringBuilder();
-        for (char c : (text == null ? "" : text).toCharArray()) {
+        String bounded = text == null ? "" : text.length() <= 500 ? text : text.substring(0, 500);
+        for (char c : bounded.toCharArray()) {
             if (c == separator) {
                 escaped.append(escape).append('F').append(escape);
             } else if (c == encoding.charAt(0)) {

@@ -123,6 +123,7 @@ class AdtApplier {
                 encounter.addIdentifier(visit);
             }
         }
+        requireSamePatient(encounter, subject);
         encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
         encounter.setSubject(subject);
         encounter.setClass_(patientClass(message.get("/.PV1-2")));
@@ -149,10 +150,7 @@ class AdtApplier {
             encounter = new Encounter().addIdentifier(visit);
             encounter.setClass_(patientClass(message.get("/.PV1-2")));
         }
-        if (!subject.getReference().equals(encounter.getSubject().getReference()) && encounter.hasSubject()) {
-            throw new Unapplicable(
-                    AdtAck.Error.UNKNOWN_KEY_IDENTIFIER, "The visit in PV1-19 belongs to another patient");
-        }
+        requireSamePatient(encounter, subject);
         encounter.setSubject(subject);
         encounter.setStatus(Encounter.EncounterStatus.FINISHED);
         String discharged = message.get("/.PV1-45-1");
@@ -162,6 +160,14 @@ class AdtApplier {
             encounter.getPeriod().setEndElement(end.get());
         }
         return save(encounter, request);
+    }
+
+    private static void requireSamePatient(Encounter encounter, Reference subject) {
+        if (encounter.hasSubject()
+                && !subject.getReference().equals(encounter.getSubject().getReference())) {
+            throw new Unapplicable(
+                    AdtAck.Error.UNKNOWN_KEY_IDENTIFIER, "The visit in PV1-19 belongs to another patient");
+        }
     }
 
     private Identifier visitNumber(String tenant, Terser message) throws HL7Exception {

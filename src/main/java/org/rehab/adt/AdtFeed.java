@@ -6,15 +6,21 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import org.rehab.adt.AdtApplier.Applied;
+import org.rehab.hl7.Hl7Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,16 +39,33 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AdtFeed {
 
     private static final Logger log = LoggerFactory.getLogger(AdtFeed.class);
+    /** MSH-10 as the table keeps it: printable, no spaces, at most 199 characters. */
+    private static final Pattern CONTROL_ID = Pattern.compile("[\\x21-\\x7E]{1,199}");
+
+    private static final Pattern HAPI_CODE = Pattern.compile("HAPI-\\d{4}");
+    private static final String NO_CONTROL_ID =
+            "MSH-10 (message control id) is empty, longer than 199 characters or not printable ASCII";
+    private static final String UNREADABLE = "The message cannot be read as HL7 v2 (HAPI's parser refuses it)";
 
     private final HapiContext hl7 = new DefaultHapiContext(new CanonicalModelClassFactory("2.5.1"));
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
     private final AdtApplier applier;
+    private final Hl7Settings hl7Settings;
     private final AdtInbox inbox;
     private final AdtAudit audit;
     private final Clock clock;
     private final TransactionTemplate transaction;
 
-    AdtFeed(AdtApplier applier, AdtInbox inbox, AdtAudit audit, Clock clock, PlatformTransactionManager transactions) {
+    AdtFeed(
+            AdtApplier applier,
+            Hl7Settings hl7Settings,
+            AdtInbox inbox,
+            AdtAudit audit,
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.applier = applier;
+        this.hl7Settings = hl7Settings;
+        Arrays.setAll(stripes, i -> new ReentrantLock());
         this.inbox = inbox;
         this.audit = audit;
         this.clock = clock;
@@ -53,50 +76,52 @@ class AdtFeed {
     /** The acknowledgement of {@code received}, sent by {@code peer} to the hospital {@code tenant}. */
     String receive(String tenant, String received, String peer) {
         String controlId = AdtAck.controlIdOf(received);
-        if (controlId.isBlank()) {
-            return refuse(
-                    tenant,
-                    received,
-                    null,
-                    peer,
-                    AdtAck.Error.REQUIRED_FIELD_MISSING,
-                    "MSH-10 (message control id) is empty",
-                    false);
+        if (!CONTROL_ID.matcher(controlId).matches()) {
+            return refuse(tenant, received, null, peer, AdtAck.Error.REQUIRED_FIELD_MISSING, NO_CONTROL_ID, false);
         }
+        String sender = AdtAck.senderOf(received);
         String trigger = null;
         try {
-            Optional<AdtInbox.Answer> earlier = inbox.answered(tenant, controlId);
+            Optional<AdtInbox.Answer> earlier = inbox.answered(tenant, sender, controlId);
             if (earlier.isPresent()) {
                 audit.record(tenant, peer, received, null, earlier.get().ackCode(), "Sent again: answered as before");
                 return earlier.get().ack();
             }
             Terser message;
+            String processingId;
+            String firstPatientId;
             try {
-                Message parsed = hl7.getPipeParser().parse(received);
-                message = new Terser(parsed);
+                message = new Terser(hl7.getPipeParser().parse(received));
                 trigger = message.get("/MSH-9-2");
+                processingId = message.get("/MSH-11-1");
+                firstPatientId = message.get("/.PID-3(0)-1");
             } catch (HL7Exception e) {
-                return refuse(
-                        tenant,
-                        received,
-                        null,
-                        peer,
-                        AdtAck.Error.DATA_TYPE_ERROR,
-                        "The message cannot be read as HL7 v2: " + e.getMessage(),
-                        true);
+                return refuse(tenant, received, null, peer, AdtAck.Error.DATA_TYPE_ERROR, UNREADABLE, true);
             }
-            Terser parsed = message;
+            if (processingId != null && !processingId.equals(hl7Settings.processingId())) {
+                throw new Unapplicable(
+                        AdtAck.Error.UNSUPPORTED_MESSAGE_TYPE,
+                        "MSH-11 is " + processingId + ": this server takes processing id " + hl7Settings.processingId()
+                                + " only");
+            }
             String ack = AdtAck.accept(received, newControlId(), clock.instant(), clock.getZone());
             String event = trigger;
-            Applied applied = transaction.execute(status -> {
-                try {
-                    Applied done = applier.apply(tenant, parsed);
-                    inbox.record(tenant, controlId, event, "AA", ack, clock.instant());
-                    return done;
-                } catch (HL7Exception e) {
-                    throw new Unapplicable(AdtAck.Error.DATA_TYPE_ERROR, e.getMessage());
-                }
-            });
+            Applied applied;
+            ReentrantLock patient = stripes[Math.floorMod(Objects.hash(tenant, firstPatientId), 64)];
+            patient.lock(); // one message of a patient at a time on this instance, so a new MRN makes one Patient
+            try {
+                applied = transaction.execute(status -> {
+                    try {
+                        Applied done = applier.apply(tenant, message);
+                        inbox.record(tenant, sender, controlId, event, "AA", ack, clock.instant());
+                        return done;
+                    } catch (HL7Exception e) {
+                        throw new Unapplicable(AdtAck.Error.DATA_TYPE_ERROR, UNREADABLE);
+                    }
+                });
+            } finally {
+                patient.unlock();
+            }
             audit.record(tenant, peer, received, applied, "AA", null);
             log.atInfo()
                     .addKeyValue("tenant", tenant)
@@ -108,7 +133,7 @@ class AdtFeed {
             return refuse(tenant, received, trigger, peer, e.error, e.getMessage(), true);
         } catch (DuplicateKeyException e) {
             // The same message on another connection at the same moment: its answer, once it is recorded.
-            return inbox.answered(tenant, controlId)
+            return inbox.answered(tenant, sender, controlId)
                     .map(AdtInbox.Answer::ack)
                     .orElseGet(() -> notNow(tenant, received, peer, e));
         } catch (ResourceVersionConflictException | PreconditionFailedException e) {
@@ -117,17 +142,30 @@ class AdtFeed {
             if (e.getStatusCode() >= 500) {
                 return notNow(tenant, received, peer, e);
             }
+            // HAPI's message may quote the record; its codes say what was refused without repeating it.
             return refuse(
                     tenant,
                     received,
                     trigger,
                     peer,
                     AdtAck.Error.DATA_TYPE_ERROR,
-                    "The record it makes is refused: " + e.getMessage(),
+                    "The FHIR store refuses the record it makes (" + e.getStatusCode() + " "
+                            + String.join(", ", hapiCodes(e.getMessage())) + ")",
                     true);
         } catch (RuntimeException e) {
             return notNow(tenant, received, peer, e);
         }
+    }
+
+    private static List<String> hapiCodes(String message) {
+        return message == null
+                ? List.of()
+                : HAPI_CODE
+                        .matcher(message)
+                        .results()
+                        .map(MatchResult::group)
+                        .distinct()
+                        .toList();
     }
 
     /**
@@ -146,8 +184,14 @@ class AdtFeed {
         String ack = AdtAck.refuse(received, code, error, text, newControlId(), clock.instant(), clock.getZone());
         try {
             if (keep) {
-                transaction.executeWithoutResult(status ->
-                        inbox.record(tenant, AdtAck.controlIdOf(received), trigger, code, ack, clock.instant()));
+                transaction.executeWithoutResult(status -> inbox.record(
+                        tenant,
+                        AdtAck.senderOf(received),
+                        AdtAck.controlIdOf(received),
+                        trigger,
+                        code,
+                        ack,
+                        clock.instant()));
             }
         } catch (RuntimeException e) {
             return notNow(tenant, received, peer, e);

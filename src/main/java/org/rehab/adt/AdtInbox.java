@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The table {@code rehab_adt_message}: the acknowledgement each received control id got. */
+/** The table {@code rehab_adt_message}: the acknowledgement each received control id of each sender got. */
 @Component
 class AdtInbox {
 
@@ -19,27 +19,38 @@ class AdtInbox {
     /** The acknowledgement a message got, and its code. */
     record Answer(String ackCode, String ack) {}
 
-    Optional<Answer> answered(String tenant, String controlId) {
+    Optional<Answer> answered(String tenant, String sender, String controlId) {
         return jdbc
                 .query(
-                        "SELECT ack_code, ack FROM rehab_adt_message WHERE tenant = ? AND control_id = ?",
+                        "SELECT ack_code, ack FROM rehab_adt_message WHERE tenant = ? AND sender = ? AND control_id = ?",
                         (row, number) -> new Answer(row.getString("ack_code"), row.getString("ack")),
                         tenant,
+                        bounded(sender),
                         controlId)
                 .stream()
                 .findFirst();
     }
 
-    /** Joins the caller's transaction; a control id answered already is a {@code DuplicateKeyException}. */
-    void record(String tenant, String controlId, String trigger, String ackCode, String ack, Instant now) {
+    /**
+     * Joins the caller's transaction; a control id this sender had answered already is a
+     * {@code DuplicateKeyException}.
+     */
+    void record(
+            String tenant, String sender, String controlId, String trigger, String ackCode, String ack, Instant now) {
         jdbc.update(
-                "INSERT INTO rehab_adt_message (tenant, control_id, trigger_event, ack_code, ack, received_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO rehab_adt_message (tenant, sender, control_id, trigger_event, ack_code, ack, received_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 tenant,
+                bounded(sender),
                 controlId,
-                trigger,
+                trigger != null && trigger.length() <= 8 ? trigger : null,
                 ackCode,
-                ack.length() > 4000 ? ack.substring(0, 4000) : ack,
+                ack,
                 Timestamp.from(now));
+    }
+
+    /** MSH-3 and MSH-4 as kept: their first 200 characters. */
+    private static String bounded(String sender) {
+        return sender.length() <= 200 ? sender : sender.substring(0, 200);
     }
 }

@@ -1,5 +1,6 @@
 package org.rehab.adt;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,7 +98,12 @@ class AdtListeners implements SmartLifecycle {
                 connection.start();
             } catch (IOException e) {
                 if (running) {
-                    log.warn("ADT feed of {}: accepting a connection failed", tenant, e);
+                    log.warn("ADT feed of {}: accepting a connection failed ({})", tenant, e.getMessage());
+                    try {
+                        Thread.sleep(100); // out of file descriptors, for one: do not spin
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
             }
         }
@@ -109,7 +115,7 @@ class AdtListeners implements SmartLifecycle {
         try (socket) {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
             socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (running) {
                 byte[] frame = MllpFrames.read(in, settings.maxMessageBytes());

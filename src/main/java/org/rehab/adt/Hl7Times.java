@@ -31,7 +31,7 @@ final class Hl7Times {
                 + (m.group(3) != null ? "-" + m.group(3) : "");
         try {
             return Optional.of(new DateType(date));
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // a month 13 or a day 00 is no date: FHIR's parser refuses it
             return Optional.empty();
         }
     }
@@ -44,6 +44,9 @@ final class Hl7Times {
         }
         if (m.group(4) == null || m.group(5) == null) {
             return date(value).map(date -> new DateTimeType(date.getValueAsString()));
+        }
+        if (date(value).isEmpty()) {
+            return Optional.empty();
         }
         try {
             LocalDateTime local = LocalDateTime.of(

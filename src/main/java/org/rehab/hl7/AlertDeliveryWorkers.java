@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,7 @@ class AlertDeliveryWorkers implements SmartLifecycle {
     private static final int BATCH = 50;
     private static final Duration LEASE = Duration.ofSeconds(60);
 
-    /** A request and what became of it: its alerts as sent, or itself parked. */
+    /** A request and what became of it: its alerts as sent, itself parked, or (no alerts) not built this time. */
     private record Built(AlertRequest request, List<Alert> alerts, Alert parked) {}
 
     private final AlertOutbox outbox;
@@ -114,7 +116,10 @@ class AlertDeliveryWorkers implements SmartLifecycle {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("Alert delivery failed; trying again shortly", e);
+                // Only the class: a database's or HAPI's message can quote records and ids.
+                log.warn(
+                        "Alert delivery failed ({}); trying again shortly",
+                        e.getClass().getSimpleName());
                 try {
                     Thread.sleep(settings.pollInterval().toMillis());
                 } catch (InterruptedException interrupted) {
@@ -138,26 +143,34 @@ class AlertDeliveryWorkers implements SmartLifecycle {
             built.add(build(request, endpointsOf.computeIfAbsent(request.tenant(), this::mllpEndpoints), round));
         }
         try {
-            transaction.executeWithoutResult(status -> {
-                List<Alert> changed = new ArrayList<>();
-                for (Built result : built) {
-                    if (result.parked() != null) {
-                        if (outbox.parkRequest(result.request(), result.parked())) {
-                            changed.add(result.parked());
-                        }
-                    } else if (outbox.finishRequest(result.request())) {
-                        result.alerts().forEach(outbox::insert);
-                        changed.addAll(result.alerts());
-                    }
-                }
-                communications.write(changed);
-            });
+            transaction.executeWithoutResult(status -> communications.write(
+                    built.stream().flatMap(result -> record(result).stream()).toList()));
         } catch (RuntimeException e) {
-            releaseQuietly(() -> outbox.releaseRequests(requests));
-            throw e;
+            for (Built result : built) {
+                recordAlone(
+                        result.request().controlId(),
+                        () -> record(result),
+                        () -> outbox.releaseRequests(List.of(result.request())));
+            }
         }
         holdBack(round);
         return true;
+    }
+
+    /** A built request's outbox rows (in the caller's transaction); answers the alerts whose state changed. */
+    private List<Alert> record(Built result) {
+        if (result.alerts() == null) {
+            outbox.releaseRequests(List.of(result.request())); // not built this time: due again at once
+            return List.of();
+        }
+        if (result.parked() != null) {
+            return outbox.parkRequest(result.request(), result.parked()) ? List.of(result.parked()) : List.of();
+        }
+        if (!outbox.finishRequest(result.request())) {
+            return List.of(); // the lease ran out: another worker has the request
+        }
+        result.alerts().forEach(outbox::insert);
+        return result.alerts();
     }
 
     private Built build(AlertRequest request, List<Endpoint> targets, AlertSender.Round round) {
@@ -167,10 +180,12 @@ class AlertDeliveryWorkers implements SmartLifecycle {
         } catch (AlertMessageBuilder.Unbuildable | DataFormatException | IllegalArgumentException e) {
             return unbuilt(request, e);
         } catch (BaseServerResponseException e) {
-            if (e.getStatusCode() >= 500) {
-                throw e; // the database, not the record: the lease runs out and the request is built again
+            if (e.getStatusCode() < 500) {
+                return unbuilt(request, e); // the patient was deleted, for one
             }
-            return unbuilt(request, e); // the patient was deleted, for one
+            return new Built(request, null, null); // the database, not the record: built again next time
+        } catch (RuntimeException e) {
+            return new Built(request, null, null);
         }
         Set<String> busy = alerts.isEmpty() ? Set.of() : outbox.busyEndpoints(request.tenant(), request.patientId());
         List<Alert> sent = alerts.stream()
@@ -204,24 +219,53 @@ class AlertDeliveryWorkers implements SmartLifecycle {
         List<Alert> results =
                 due.stream().map(alert -> sender.send(alert, round)).toList();
         try {
-            transaction.executeWithoutResult(status -> {
-                List<Alert> attempted = new ArrayList<>();
-                for (int i = 0; i < due.size(); i++) {
-                    Alert result = results.get(i);
-                    // An alert not tried in this round (its endpoint held back) keeps its state and Communication.
-                    if (outbox.update(result, lease)
-                            && result.attempts() > due.get(i).attempts()) {
-                        attempted.add(result);
-                    }
-                }
-                communications.write(attempted);
-            });
+            transaction.executeWithoutResult(status -> communications.write(IntStream.range(0, due.size())
+                    .mapToObj(i -> record(due.get(i), results.get(i), lease))
+                    .flatMap(List::stream)
+                    .toList()));
         } catch (RuntimeException e) {
-            releaseQuietly(() -> outbox.release(due, lease));
-            throw e;
+            for (int i = 0; i < due.size(); i++) {
+                Alert claimed = due.get(i);
+                Alert result = results.get(i);
+                recordAlone(
+                        claimed.controlId(),
+                        () -> record(claimed, result, lease),
+                        () -> outbox.release(List.of(claimed), lease));
+            }
         }
         holdBack(round);
         return true;
+    }
+
+    /**
+     * A sent alert's new state (in the caller's transaction); answers it if its Communication must change. One not
+     * tried in the round (its endpoint held back) keeps its state and Communication.
+     */
+    private List<Alert> record(Alert claimed, Alert result, Instant lease) {
+        return outbox.update(result, lease) && result.attempts() > claimed.attempts() ? List.of(result) : List.of();
+    }
+
+    /**
+     * After a round whose results could not be recorded together: each on its own, so that one that cannot be (its
+     * Communication refers to a ServiceRequest deleted since, for one) does not hold back the others. If even the
+     * outbox row alone cannot be written, the lease ends and the alert is sent again under its control id.
+     */
+    private void recordAlone(String controlId, Supplier<List<Alert>> record, Runnable release) {
+        try {
+            transaction.executeWithoutResult(status -> communications.write(record.get()));
+        } catch (RuntimeException failed) {
+            try {
+                transaction.executeWithoutResult(status -> record.get());
+                log.atWarn()
+                        .addKeyValue("controlId", controlId)
+                        .log(
+                                "HL7 alert {}: its Communication could not be written ({}); the outbox keeps its state",
+                                controlId,
+                                failed.getClass().getSimpleName());
+            } catch (RuntimeException e) {
+                releaseQuietly(release);
+            }
+        }
     }
 
     /** After a round whose results could not be recorded: its leases end now, not when they run out. */
@@ -229,7 +273,9 @@ class AlertDeliveryWorkers implements SmartLifecycle {
         try {
             transaction.executeWithoutResult(status -> release.run());
         } catch (RuntimeException e) {
-            log.warn("Could not end the leases of a failed round; they run out by themselves", e);
+            log.warn(
+                    "Could not end the leases of a failed round ({}); they run out by themselves",
+                    e.getClass().getSimpleName());
         }
     }
 

@@ -27,13 +27,16 @@ public final class MllpFrames {
 
     /**
      * The next frame's bytes, or null if the peer closed the connection between frames; an {@link IOException} if
-     * it closed in the middle of one or sent more than {@code maxBytes}.
+     * it closed in the middle of one, or sent more than {@code maxBytes} in one or between two.
      */
     public static byte[] read(InputStream in, int maxBytes) throws IOException {
         int b = in.read();
-        while (b != START) {
+        for (int skipped = 0; b != START; skipped++) {
             if (b < 0) {
                 return null;
+            }
+            if (skipped >= maxBytes) {
+                throw new IOException("More than " + maxBytes + " bytes outside a message");
             }
             b = in.read();
         }

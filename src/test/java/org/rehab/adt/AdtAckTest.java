@@ -49,10 +49,24 @@ class AdtAckTest {
     }
 
     @Test
+    void aHeaderEndedByALineFeedIsCutThereSoNothingAfterItIsEchoed() {
+        String received =
+                "MSH|^~\\&|EPIC|NORTH|REHAB|north|20261202||ADT^A04|ID1\nPID|1||M1||Whitfield||||||||||||UNICODE";
+
+        assertThat(AdtAck.controlIdOf(received)).isEqualTo("ID1");
+        assertThat(AdtAck.accept(received, "RA4", NOW, ZoneOffset.UTC))
+                .doesNotContain("Whitfield")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void hl7TimesKeepTheirPrecisionAndZone() {
         assertThat(Hl7Times.date("19540301").orElseThrow().getValueAsString()).isEqualTo("1954-03-01");
         assertThat(Hl7Times.date("195403").orElseThrow().getValueAsString()).isEqualTo("1954-03");
         assertThat(Hl7Times.date("1954-13-45")).isEmpty();
+        assertThat(Hl7Times.date("19541301")).isEmpty();
+        assertThat(Hl7Times.date("19540000")).isEmpty();
+        assertThat(Hl7Times.dateTime("202613020800", ZoneOffset.UTC)).isEmpty();
         assertThat(Hl7Times.dateTime("202612020800+0100", ZoneOffset.UTC)
                         .orElseThrow()
                         .getValueAsString())

@@ -116,6 +116,29 @@ class AdtFeedIT extends FhirServerIT {
     }
 
     @Test
+    void hostileOrOddValuesAreRefusedOrLeftOutButNeverAnsweredAr() throws Exception {
+        String mrn = uniqueId("M");
+        String other = uniqueId("M");
+        List<String> acks = send(
+                adt("A04", uniqueId("C"), mrn, "Odd^Date", "19541301", "F", "O", "V-" + mrn),
+                adt("A04", "C".repeat(300), mrn, "Long^Id", "19540301", "F", "O", ""),
+                adt("A08", uniqueId("C"), mrn, "Test^Message", "19540301", "F", "O", "")
+                        .replace("|P|2.5.1", "|T|2.5.1"),
+                adt("A04", uniqueId("C"), other, "Other^Patient", "19600101", "M", "O", "V-" + mrn));
+
+        assertThat(acks).extracting(ack -> msa(ack, 1)).containsExactly("AA", "AE", "AE", "AE");
+        assertThat(acks).extracting(ack -> err(ack, 3)).containsExactly("", "101", "200", "204");
+        Patient patient = onlyPatient(mrn);
+        assertThat(patient.hasBirthDate())
+                .as("a date that is no date is left out")
+                .isFalse();
+        assertThat(patient.getNameFirstRep().getFamily()).isEqualTo("Odd");
+        assertThat(onlyEncounter("V-" + mrn).getSubject().getReference())
+                .isEqualTo("Patient/" + patient.getIdElement().getIdPart());
+        assertThat(patients(other)).isEmpty();
+    }
+
+    @Test
     void everyMessageIsAuditedInTheHospitalsTenant() throws Exception {
         String mrn = uniqueId("M");
         String applied = uniqueId("C");
