@@ -36,64 +36,30 @@ record Alert(
     }
 
     Alert delivered(String ackCode, Instant at) {
-        return new Alert(
-                id,
-                controlId,
-                tenant,
-                patientId,
-                serviceRequestId,
-                endpointId,
-                orderControl,
-                message,
-                Status.DELIVERED,
-                attempts + 1,
-                nextAttemptAt,
-                ackCode,
-                null,
-                createdAt,
-                at);
+        return after(Status.DELIVERED, attempts + 1, nextAttemptAt, ackCode, null, at);
     }
 
     Alert retryAt(Instant next, String ackCode, String error) {
-        return new Alert(
-                id,
-                controlId,
-                tenant,
-                patientId,
-                serviceRequestId,
-                endpointId,
-                orderControl,
-                message,
-                Status.PENDING,
-                attempts + 1,
-                next,
-                ackCode,
-                truncate(error),
-                createdAt,
-                null);
+        return after(Status.PENDING, attempts + 1, next, ackCode, truncate(error), null);
     }
 
     /** Not tried this time: due again at {@code next}, no attempt counted. */
     Alert dueAt(Instant next) {
-        return new Alert(
-                id,
-                controlId,
-                tenant,
-                patientId,
-                serviceRequestId,
-                endpointId,
-                orderControl,
-                message,
-                Status.PENDING,
-                attempts,
-                next,
-                lastAckCode,
-                lastError,
-                createdAt,
-                null);
+        return after(Status.PENDING, attempts, next, lastAckCode, lastError, null);
     }
 
     Alert parked(String ackCode, String error) {
+        return after(Status.PARKED, attempts + 1, nextAttemptAt, ackCode, truncate(error), null);
+    }
+
+    /** The same alert in a new state of delivery. */
+    private Alert after(
+            Status status,
+            int attempts,
+            Instant nextAttemptAt,
+            String lastAckCode,
+            String lastError,
+            Instant deliveredAt) {
         return new Alert(
                 id,
                 controlId,
@@ -103,13 +69,13 @@ record Alert(
                 endpointId,
                 orderControl,
                 message,
-                Status.PARKED,
-                attempts + 1,
+                status,
+                attempts,
                 nextAttemptAt,
-                ackCode,
-                truncate(error),
+                lastAckCode,
+                lastError,
                 createdAt,
-                null);
+                deliveredAt);
     }
 
     private static String truncate(String error) {

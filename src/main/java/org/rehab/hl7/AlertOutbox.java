@@ -68,8 +68,11 @@ class AlertOutbox {
                         + " ORDER BY r.id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
                 REQUEST,
                 Timestamp.from(now));
-        requests.forEach(request -> jdbc.update(
-                "UPDATE rehab_alert_request SET claimed_until = ? WHERE id = ?", Timestamp.from(lease), request.id()));
+        jdbc.batchUpdate(
+                "UPDATE rehab_alert_request SET claimed_until = ? WHERE id = ?",
+                requests.stream()
+                        .map(request -> new Object[] {Timestamp.from(lease), request.id()})
+                        .toList());
         return requests.stream().map(request -> request.leasedUntil(lease)).toList();
     }
 
@@ -85,8 +88,11 @@ class AlertOutbox {
                 ALERT,
                 Timestamp.from(now),
                 Timestamp.from(now));
-        due.forEach(alert -> jdbc.update(
-                "UPDATE rehab_alert SET claimed_until = ? WHERE id = ?", Timestamp.from(lease), alert.id()));
+        jdbc.batchUpdate(
+                "UPDATE rehab_alert SET claimed_until = ? WHERE id = ?",
+                due.stream()
+                        .map(alert -> new Object[] {Timestamp.from(lease), alert.id()})
+                        .toList());
         return due;
     }
 

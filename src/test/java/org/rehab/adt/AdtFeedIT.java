@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.audit.AuditTrail;
+import org.rehab.hl7.MllpFrames;
 import org.rehab.testsupport.FhirServerIT;
 import org.rehab.testsupport.TestServerInitializer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -136,6 +138,55 @@ class AdtFeedIT extends FhirServerIT {
         assertThat(onlyEncounter("V-" + mrn).getSubject().getReference())
                 .isEqualTo("Patient/" + patient.getIdElement().getIdPart());
         assertThat(patients(other)).isEmpty();
+    }
+
+    @Test
+    void aFeedNeverTouchesAnotherHospitalsPatientWithTheSameMrn() throws Exception {
+        String mrn = uniqueId("M");
+        String other = createTenant("otheradt");
+        Patient theirs = new Patient();
+        theirs.addIdentifier().setSystem(MRN_SYSTEM).setValue(mrn);
+        theirs.addName().setFamily("Theirs");
+        client(other).create().resource(theirs).execute();
+
+        List<String> acks = send(adt("A08", uniqueId("C"), mrn, "Ours^Ada", "19700101", "F", "O", ""));
+
+        assertThat(msa(acks.get(0), 1)).isEqualTo("AA");
+        assertThat(onlyPatient(mrn).getNameFirstRep().getFamily()).isEqualTo("Ours");
+        Patient stillTheirs = (Patient) client(other)
+                .search()
+                .forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndCode(MRN_SYSTEM, mrn))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntryFirstRep()
+                .getResource();
+        assertThat(stillTheirs.getNameFirstRep().getFamily()).isEqualTo("Theirs");
+        assertThat(stillTheirs.getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    @Test
+    void aFrameLargerThanTheLimitEndsItsConnectionAndTheFeedGoesOn() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", TestServerInitializer.adtPort())) {
+            socket.setSoTimeout(30_000);
+            byte[] huge = ("MSH|^~\\&|X|Y|REHAB|" + TENANT + "|||ADT^A08|HUGE|P|2.5.1\r" + "Z".repeat(1_100_000))
+                    .getBytes(StandardCharsets.US_ASCII);
+            try {
+                MllpFrames.write(socket.getOutputStream(), huge);
+                assertThat(MllpFrames.read(socket.getInputStream(), 1 << 20))
+                        .as("no ACK")
+                        .isNull();
+            } catch (IOException closedWhileSending) {
+                // the server closed the connection before the whole frame was sent: as good
+            }
+        }
+
+        String mrn = uniqueId("M");
+        assertThat(msa(
+                        send(adt("A08", uniqueId("C"), mrn, "After^Huge", "19700101", "F", "O", ""))
+                                .get(0),
+                        1))
+                .isEqualTo("AA");
     }
 
     @Test

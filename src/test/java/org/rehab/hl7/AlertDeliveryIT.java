@@ -9,6 +9,8 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -156,6 +158,25 @@ class AlertDeliveryIT extends FhirServerIT {
         eventually(
                 "the Communication completed",
                 () -> communications(tenant).get(0).getStatus() == Communication.CommunicationStatus.COMPLETED);
+    }
+
+    @Test
+    void anotherHospitalCannotResendThisHospitalsAlert() throws Exception {
+        engine.script(Answer.ack("AE"));
+        evaluate(tenant, "105", false);
+        eventually("the Communication not-done", () -> communications(tenant).stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.NOTDONE));
+        String parked = communications(tenant).get(0).getIdElement().getIdPart();
+        String other = createTenant("other");
+
+        HttpResponse<String> answer = http(request("/fhir/" + other + "/Communication/" + parked + "/$resend")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.body()).contains("OperationOutcome");
+        Thread.sleep(1000);
+        assertThat(engine.received()).hasSize(1);
+        assertThat(communications(tenant).get(0).getStatus()).isEqualTo(Communication.CommunicationStatus.NOTDONE);
     }
 
     @Test
