@@ -53,6 +53,8 @@ public final class MllpTestPeer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
     private volatile int port;
+    private Socket reserved;
+    private Thread acceptor;
 
     /** Starts listening on a free port. */
     public static MllpTestPeer start() throws IOException {
@@ -102,19 +104,45 @@ public final class MllpTestPeer implements AutoCloseable {
                 .toList();
     }
 
-    /** Stops listening: connections are refused, as when an interface engine is down. */
+    /**
+     * Stops listening: connections are refused, as when an interface engine is down. The port stays bound by a
+     * socket that does not listen, so no other listener and no client's own ephemeral port (a TCP connection to
+     * itself) can take it while the peer is down.
+     */
     public synchronized void goDown() throws IOException {
         server.close();
+        if (reserved != null) {
+            return;
+        }
+        try {
+            acceptor.join(); // the socket is released only when its accept has returned
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while going down", e);
+        }
+        Socket placeholder = new Socket();
+        placeholder.setReuseAddress(true);
+        placeholder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        reserved = placeholder;
     }
 
     /** Listens again on the same port. */
     public synchronized void comeBack() throws IOException {
+        releasePort();
         listen(port);
     }
 
     @Override
-    public void close() throws IOException {
-        goDown();
+    public synchronized void close() throws IOException {
+        server.close();
+        releasePort();
+    }
+
+    private void releasePort() throws IOException {
+        if (reserved != null) {
+            reserved.close();
+            reserved = null;
+        }
     }
 
     private synchronized void listen(int onPort) throws IOException {
@@ -123,7 +151,7 @@ public final class MllpTestPeer implements AutoCloseable {
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
         server = socket;
         port = socket.getLocalPort();
-        Thread acceptor = new Thread(() -> accept(socket), "mllp-test-peer-" + port);
+        acceptor = new Thread(() -> accept(socket), "mllp-test-peer-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
