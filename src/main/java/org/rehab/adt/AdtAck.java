@@ -20,6 +20,7 @@ final class AdtAck {
         UNSUPPORTED_MESSAGE_TYPE("200", "Unsupported message type"),
         UNSUPPORTED_EVENT_CODE("201", "Unsupported event code"),
         UNKNOWN_KEY_IDENTIFIER("204", "Unknown key identifier"),
+        DUPLICATE_KEY_IDENTIFIER("205", "Duplicate key identifier"),
         APPLICATION_INTERNAL_ERROR("207", "Application internal error");
 
         final String code;

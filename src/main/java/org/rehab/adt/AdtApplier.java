@@ -26,13 +26,14 @@ import org.springframework.stereotype.Component;
 /**
  * Applies an ADT message to the hospital's records, in the caller's transaction: A01, A04 and A08 create or update
  * the Patient with the medical record number in PID-3 (A01 and A04 also the Encounter of PV1-19's visit, in
- * progress), A03 finishes that Encounter.
+ * progress), A03 finishes that Encounter, A40 merges the patient of MRG-1 into the one of PID-3. A medical record
+ * number of a patient merged into another stands for the survivor.
  */
 @Component
 class AdtApplier {
 
-    /** What was applied: the Patient (and Encounter) touched, for the audit. */
-    record Applied(String patientId, String encounterId) {}
+    /** What was applied: the Patient (and the Encounter, or the Patient merged into it) touched, for the audit. */
+    record Applied(String patientId, String encounterId, String mergedPatientId) {}
 
     private static final String IDENTIFIER_TYPES = "http://terminology.hl7.org/CodeSystem/v2-0203";
     private static final String ACT_CODES = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
@@ -40,12 +41,14 @@ class AdtApplier {
     private final IFhirResourceDao<Patient> patients;
     private final IFhirResourceDao<Encounter> encounters;
     private final AdtSettings settings;
+    private final PatientMerge merge;
     private final ZoneId zone;
 
-    AdtApplier(DaoRegistry daos, AdtSettings settings, Clock clock) {
+    AdtApplier(DaoRegistry daos, AdtSettings settings, PatientMerge merge, Clock clock) {
         this.patients = daos.getResourceDao(Patient.class);
         this.encounters = daos.getResourceDao(Encounter.class);
         this.settings = settings;
+        this.merge = merge;
         this.zone = clock.getZone();
     }
 
@@ -56,15 +59,18 @@ class AdtApplier {
             throw new Unapplicable(
                     AdtAck.Error.UNSUPPORTED_MESSAGE_TYPE, "Only ADT messages are taken here, not " + type);
         }
-        if (trigger == null || !List.of("A01", "A03", "A04", "A08").contains(trigger)) {
+        if (trigger == null || !List.of("A01", "A03", "A04", "A08", "A40").contains(trigger)) {
             throw new Unapplicable(
                     AdtAck.Error.UNSUPPORTED_EVENT_CODE,
-                    "ADT^" + trigger + " is not taken here: A01, A03, A04 and A08 are");
+                    "ADT^" + trigger + " is not taken here: A01, A03, A04, A08 and A40 are");
         }
         SystemRequestDetails request = new SystemRequestDetails();
         request.setTenantId(tenant);
         // Built here from typed HL7 fields into FHIR's own types (a test holds them to a client's validation).
         ProfileValidatingInterceptor.writesServerBuiltResources(request, true);
+        if ("A40".equals(trigger)) {
+            return merge(tenant, message, request);
+        }
         Patient patient = upsertPatient(tenant, message, request);
         Reference subject = new Reference("Patient/" + patient.getIdElement().getIdPart());
         String encounter =
@@ -73,39 +79,99 @@ class AdtApplier {
                     case "A03" -> discharge(tenant, message, subject, request);
                     default -> null;
                 };
-        return new Applied(patient.getIdElement().getIdPart(), encounter);
+        return new Applied(patient.getIdElement().getIdPart(), encounter, null);
     }
 
     private Patient upsertPatient(String tenant, Terser message, SystemRequestDetails request) throws HL7Exception {
-        Identifier mrn = medicalRecordNumber(tenant, message);
-        Patient patient = one(patients, "identifier", mrn, request, "patient");
-        boolean created = patient == null;
-        if (created) {
+        Identifier mrn = medicalRecordNumber(tenant, message, "PID-3");
+        Patient patient = patientWith(mrn, request);
+        if (patient == null) {
             patient = new Patient();
             patient.addIdentifier(mrn);
         }
         PatientDemographics.apply(message, patient, zone);
-        IdType id = created
-                ? (IdType) patients.create(patient, request).getId()
-                : (IdType) patients.update(patient, request).getId();
+        return save(patient, request);
+    }
+
+    /**
+     * A40: the patient of MRG-1 is merged into the patient of PID-3 (created if not known yet), whose demographics
+     * PID carries. A merge already made is answered as made.
+     */
+    private Applied merge(String tenant, Terser message, SystemRequestDetails request) throws HL7Exception {
+        Identifier mergedMrn = medicalRecordNumber(tenant, message, "MRG-1");
+        Patient merged = one(patients, "identifier", mergedMrn, request, "patient");
+        if (merged == null) {
+            throw new Unapplicable(
+                    AdtAck.Error.UNKNOWN_KEY_IDENTIFIER, "No patient carries the medical record number in MRG-1");
+        }
+        Identifier survivorMrn = medicalRecordNumber(tenant, message, "PID-3");
+        Patient survivor = patientWith(survivorMrn, request);
+        String mergedId = merged.getIdElement().getIdPart();
+        if (survivor != null && mergedId.equals(survivor.getIdElement().getIdPart())) {
+            throw new Unapplicable(
+                    AdtAck.Error.DUPLICATE_KEY_IDENTIFIER, "PID-3 and MRG-1 name the same patient: nothing to merge");
+        }
+        Optional<String> replacedBy = replacedBy(merged);
+        if (replacedBy.isPresent()) {
+            if (survivor != null
+                    && replacedBy.get().equals(survivor.getIdElement().getIdPart())) {
+                return new Applied(replacedBy.get(), null, mergedId);
+            }
+            throw new Unapplicable(
+                    AdtAck.Error.UNKNOWN_KEY_IDENTIFIER,
+                    "The patient of MRG-1 was merged into another patient than the one of PID-3 before");
+        }
+        if (survivor == null) {
+            survivor = new Patient().addIdentifier(survivorMrn);
+        }
+        PatientDemographics.apply(message, survivor, zone);
+        if (!survivor.getIdElement().hasIdPart()) {
+            save(survivor, request); // the merge points references at its id
+        }
+        merge.merge(request, merged, survivor);
+        save(survivor, request);
+        return new Applied(survivor.getIdElement().getIdPart(), null, mergedId);
+    }
+
+    /** The Patient with this medical record number; if it was merged into another, the survivor. */
+    private Patient patientWith(Identifier mrn, SystemRequestDetails request) {
+        Patient patient = one(patients, "identifier", mrn, request, "patient");
+        Optional<String> survivor = patient == null ? Optional.empty() : replacedBy(patient);
+        return survivor.isPresent() ? patients.read(new IdType("Patient", survivor.get()), request) : patient;
+    }
+
+    private static Optional<String> replacedBy(Patient patient) {
+        return patient.getLink().stream()
+                .filter(link -> link.getType() == Patient.LinkType.REPLACEDBY)
+                .map(link -> link.getOther().getReferenceElement())
+                .filter(other -> "Patient".equals(other.getResourceType()))
+                .map(other -> other.getIdPart())
+                .findFirst();
+    }
+
+    private Patient save(Patient patient, SystemRequestDetails request) {
+        IdType id = patient.getIdElement().hasIdPart()
+                ? (IdType) patients.update(patient, request).getId()
+                : (IdType) patients.create(patient, request).getId();
         patient.setId(id.toUnqualifiedVersionless());
         return patient;
     }
 
-    /** PID-3's repetition of type MR, or its first one. */
-    private Identifier medicalRecordNumber(String tenant, Terser message) throws HL7Exception {
+    /** The field's (PID-3's or MRG-1's) repetition of type MR, or its first one. */
+    private Identifier medicalRecordNumber(String tenant, Terser message, String field) throws HL7Exception {
+        String path = "/." + field;
         int chosen = 0;
-        for (int i = 0; i < 20 && message.get("/.PID-3(" + i + ")-1") != null; i++) {
-            if ("MR".equals(message.get("/.PID-3(" + i + ")-5"))) {
+        for (int i = 0; i < 20 && message.get(path + "(" + i + ")-1") != null; i++) {
+            if ("MR".equals(message.get(path + "(" + i + ")-5"))) {
                 chosen = i;
                 break;
             }
         }
-        String cx = "/.PID-3(" + chosen + ")";
+        String cx = path + "(" + chosen + ")";
         String value = message.get(cx + "-1");
         if (value == null || value.isBlank()) {
             throw new Unapplicable(
-                    AdtAck.Error.REQUIRED_FIELD_MISSING, "PID-3 carries no medical record number (CX-1 is empty)");
+                    AdtAck.Error.REQUIRED_FIELD_MISSING, field + " carries no medical record number (CX-1 is empty)");
         }
         return new Identifier()
                 .setSystem(system(message, cx, settings.mrnSystem(tenant)))

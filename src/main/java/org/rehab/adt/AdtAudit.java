@@ -60,6 +60,12 @@ class AdtAudit {
                     .setWhat(new Reference("Patient/" + applied.patientId()))
                     .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"));
         }
+        if (applied != null && applied.mergedPatientId() != null) {
+            event.addEntity()
+                    .setWhat(new Reference("Patient/" + applied.mergedPatientId()))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setDescription("Merged into the patient above");
+        }
         trail.recordAuditEvent(event);
     }
 }

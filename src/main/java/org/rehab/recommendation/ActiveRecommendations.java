@@ -76,19 +76,28 @@ class ActiveRecommendations {
                     version,
                     Timestamp.from(Instant.now()));
         } catch (DuplicateKeyException e) {
-            throw new ResourceVersionConflictException("The patient already has an active " + type.title()
-                    + " recommendation: close it before another one is made active");
+            throw alreadyActive(type);
         }
     }
 
-    /** An active recommendation's ServiceRequest was changed and is still active. */
-    void revised(String tenant, String serviceRequestId, Long version) {
-        jdbc.update(
-                "UPDATE rehab_active_recommendation SET service_request_version = ?"
-                        + " WHERE tenant = ? AND service_request_id = ?",
-                version,
-                tenant,
-                serviceRequestId);
+    /**
+     * An active recommendation's ServiceRequest was changed and is still active; its patient may have changed too
+     * (a merged patient's recommendation follows the surviving one).
+     *
+     * @throws ResourceVersionConflictException if it moved to a patient that already has one of this kind
+     */
+    void revised(String tenant, String patientId, RecommendationType type, String serviceRequestId, Long version) {
+        try {
+            jdbc.update(
+                    "UPDATE rehab_active_recommendation SET patient_id = ?, service_request_version = ?"
+                            + " WHERE tenant = ? AND service_request_id = ?",
+                    patientId,
+                    version,
+                    tenant,
+                    serviceRequestId);
+        } catch (DuplicateKeyException e) {
+            throw alreadyActive(type);
+        }
     }
 
     void unregister(String tenant, String serviceRequestId) {
@@ -96,5 +105,10 @@ class ActiveRecommendations {
                 "DELETE FROM rehab_active_recommendation WHERE tenant = ? AND service_request_id = ?",
                 tenant,
                 serviceRequestId);
+    }
+
+    private static ResourceVersionConflictException alreadyActive(RecommendationType type) {
+        return new ResourceVersionConflictException("The patient already has an active " + type.title()
+                + " recommendation: close it before another one is made active");
     }
 }

@@ -49,7 +49,12 @@ public class RecommendationLifecycleInterceptor {
             } else if (!wasActive && isActive) {
                 activated(updated, type, tenant(request));
             } else if (isActive) {
-                active.revised(tenant(request), updated.getIdElement().getIdPart(), version(updated));
+                active.revised(
+                        tenant(request),
+                        RecommendationRequests.patientIdOf(updated),
+                        type,
+                        updated.getIdElement().getIdPart(),
+                        version(updated));
             }
         });
     }
@@ -82,7 +87,8 @@ public class RecommendationLifecycleInterceptor {
                 : null;
     }
 
-    private static String tenant(RequestDetails request) {
+    /** The request's tenant, or the default partition's name. */
+    static String tenant(RequestDetails request) {
         return request == null || request.getTenantId() == null
                 ? ProviderConstants.DEFAULT_PARTITION_NAME
                 : request.getTenantId();

@@ -5,18 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.audit.AuditTrail;
@@ -141,6 +152,94 @@ class AdtFeedIT extends FhirServerIT {
     }
 
     @Test
+    void a40MergesTheDuplicateIntoTheSurvivorWithItsRecordsAndRecommendations() throws Exception {
+        String mergedMrn = uniqueId("M");
+        String survivorMrn = uniqueId("M");
+        String merged = uniqueId("dup");
+        // The duplicate, aged 72 with chronic pain and a BMI of 33: physical therapy and weight management.
+        Patient duplicate = new Patient();
+        duplicate.setId(merged);
+        duplicate.addIdentifier().setSystem(MRN_SYSTEM).setValue(mergedMrn);
+        duplicate.setBirthDateElement(new DateType("1954-03-01"));
+        client(TENANT).update().resource(duplicate).execute();
+        client(TENANT).create().resource(chronicPain(merged)).execute();
+        client(TENANT).create().resource(bmi(merged, "33.0")).execute();
+        // Another hospital's patient under the same id, with a record of its own.
+        String other = createTenant("othermerge");
+        client(other).update().resource(new Patient().setId(merged)).execute();
+        String theirObservation = client(other)
+                .create()
+                .resource(bmi(merged, "31.0"))
+                .execute()
+                .getId()
+                .getIdPart();
+        // The survivor, registered by the feed, with a BMI of 35: weight management.
+        assertThat(msa(
+                        send(adt("A04", uniqueId("C"), survivorMrn, "Okafor^Grace", "19540301", "F", "O", ""))
+                                .get(0),
+                        1))
+                .isEqualTo("AA");
+        String survivor = onlyPatient(survivorMrn).getIdElement().getIdPart();
+        client(TENANT).create().resource(bmi(survivor, "35.0")).execute();
+        evaluate(TENANT, merged, false);
+        evaluate(TENANT, survivor, false);
+        assertThat(activeCodes(TENANT, merged)).containsExactly("718361005", "91251008");
+        assertThat(activeCodes(TENANT, survivor)).containsExactly("718361005");
+
+        List<String> acks = send(
+                a40(uniqueId("C"), survivorMrn, mergedMrn),
+                a40(uniqueId("C"), survivorMrn, mergedMrn),
+                a40(uniqueId("C"), survivorMrn, survivorMrn),
+                a40(uniqueId("C"), survivorMrn, uniqueId("M")));
+
+        assertThat(acks).extracting(ack -> msa(ack, 1)).containsExactly("AA", "AA", "AE", "AE");
+        assertThat(acks).extracting(ack -> err(ack, 3)).containsExactly("", "", "205", "204");
+        Patient mergedNow =
+                client(TENANT).read().resource(Patient.class).withId(merged).execute();
+        assertThat(mergedNow.getActive()).isFalse();
+        assertThat(mergedNow.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
+        assertThat(mergedNow.getLinkFirstRep().getOther().getReference()).isEqualTo("Patient/" + survivor);
+        Patient survivorNow = onlyPatient(survivorMrn);
+        assertThat(survivorNow.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACES);
+        assertThat(survivorNow.getMeta().getVersionId())
+                .as("the merge sent again changed nothing")
+                .isEqualTo("2");
+        assertThat(resources(client(TENANT)
+                        .search()
+                        .byUrl("Observation?subject=Patient/" + survivor)
+                        .returnBundle(Bundle.class)
+                        .execute()))
+                .hasSize(2);
+        assertThat(resources(client(TENANT)
+                        .search()
+                        .byUrl("Condition?subject=Patient/" + survivor)
+                        .returnBundle(Bundle.class)
+                        .execute()))
+                .hasSize(1);
+        assertThat(activeCodes(TENANT, survivor))
+                .as("one of each kind: the duplicate's weight management was revoked")
+                .containsExactly("718361005", "91251008");
+        assertThat(activeCodes(TENANT, merged)).isEmpty();
+        List<ServiceRequest> revoked = resources(client(TENANT)
+                .search()
+                .byUrl("ServiceRequest?patient=" + survivor + "&status=revoked")
+                .returnBundle(Bundle.class)
+                .execute());
+        assertThat(revoked).singleElement().satisfies(request -> {
+            assertThat(request.getNote())
+                    .anySatisfy(note -> assertThat(note.getText()).contains("merged"));
+            assertThat(request.getIdentifierFirstRep().getValue()).isEqualTo(survivor + "/weight-management-program");
+        });
+        Observation theirs = client(other)
+                .read()
+                .resource(Observation.class)
+                .withId(theirObservation)
+                .execute();
+        assertThat(theirs.getSubject().getReference()).isEqualTo("Patient/" + merged);
+        assertThat(theirs.getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    @Test
     void aFeedNeverTouchesAnotherHospitalsPatientWithTheSameMrn() throws Exception {
         String mrn = uniqueId("M");
         String other = createTenant("otheradt");
@@ -251,6 +350,40 @@ class AdtFeedIT extends FhirServerIT {
                 "PID|1||" + (mrn.isEmpty() ? "" : mrn + "^^^NORTH^MR") + "||" + name + "||" + birthDate + "|" + sex
                         + "|||12 Harbour Road^^Leeds^^LS1 4AB^GB||0113 496 0000",
                 pv1(patientClass, visit));
+    }
+
+    /** ADT^A40: the patient of MRG-1 merged into the patient of PID-3. */
+    private static String a40(String controlId, String survivorMrn, String mergedMrn) {
+        return String.join(
+                "\r",
+                "MSH|^~\\&|EPIC|NORTH-HOSP|REHAB|" + TENANT + "|20261202093000||ADT^A40^ADT_A39|" + controlId
+                        + "|P|2.5.1",
+                "EVN|A40|20261202093000",
+                "PID|1||" + survivorMrn + "^^^NORTH^MR||Okafor^Grace||19540301|F",
+                "MRG|" + mergedMrn + "^^^NORTH^MR");
+    }
+
+    private static Condition chronicPain(String patient) {
+        Condition condition = new Condition();
+        condition.setClinicalStatus(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
+        condition.setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "82423001", "Chronic pain")));
+        condition.setSubject(new Reference("Patient/" + patient));
+        return condition;
+    }
+
+    private static Observation bmi(String patient, String value) {
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "39156-5", "BMI")));
+        observation.setSubject(new Reference("Patient/" + patient));
+        observation.setEffective(new DateTimeType(new Date()));
+        observation.setValue(new Quantity()
+                .setValue(new BigDecimal(value))
+                .setUnit("kg/m2")
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("kg/m2"));
+        return observation;
     }
 
     /** PV1 with its class (PV1-2), location (PV1-3), visit number (PV1-19) and admission time (PV1-44). */
