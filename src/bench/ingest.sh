@@ -15,21 +15,12 @@ patients=${1:-20}
 largest_mb=${2:-20}
 clients=${3:-4}
 heap=-Xmx${SERVER_HEAP:-2g}
-starter_tag=image/v8.8.0-1
-starter=target/bench/starter
 
 . src/bench/lib.sh
 build_server
 corpus=$(src/bench/synthea.sh "$patients" 42)
 
-if [ ! -f "$starter/target/ROOT.war" ]; then
-    # The starter's tests are not needed (and some of their files are missing from mirrors): its main code only.
-    rm -rf "$starter" "$work/starter-git"
-    git clone -q --bare "${STARTER_GIT:-https://github.com/hapifhir/hapi-fhir-jpaserver-starter.git}" "$work/starter-git"
-    mkdir -p "$starter"
-    git -C "$work/starter-git" archive "$starter_tag" pom.xml src/main 2> /dev/null | tar -x -C "$starter" || true
-    (cd "$starter" && mvn -q -B -Dmaven.test.skip=true -Pboot package)
-fi
+build_starter
 
 pg_port=15440
 start_postgres $pg_port rehab starter
@@ -43,14 +34,7 @@ ingest() { # label, FHIR base
 echo "corpus: $corpus ($(ls "$corpus" | wc -l) bundles, those up to $largest_mb MB loaded); $clients clients;" \
     "$(nproc) cores; this server $heap"
 
-java -jar "$starter/target/ROOT.war" --server.port=$port \
-    --spring.datasource.url=jdbc:postgresql://127.0.0.1:$pg_port/starter --spring.datasource.username=postgres \
-    --spring.datasource.password= --spring.datasource.driverClassName=org.postgresql.Driver \
-    --spring.jpa.properties.hibernate.dialect=ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect \
-    --hapi.fhir.cr.enabled=false > "$work/starter.log" 2>&1 &
-server_pid=$!
-pids+=($server_pid)
-wait_ready "localhost:$port/fhir/metadata" "$work/starter.log"
+start_starter $port $pg_port starter
 starter_line=$(ingest starter "http://localhost:$port/fhir")
 starter_rss=$(resident_memory $server_pid)
 stop_server

@@ -46,3 +46,32 @@ stop_server() {
 resident_memory() {
     echo $(( $(awk '/^VmRSS/ {print $2}' "/proc/$1/status") / 1024 ))
 }
+
+# build_starter: the plain HAPI JPA starter of the same HAPI version ($starter_war), built once into target/bench.
+# STARTER_GIT: where to clone it from (default its public repository).
+build_starter() {
+    local starter=target/bench/starter
+    starter_war=$starter/target/ROOT.war
+    if [ ! -f "$starter_war" ]; then
+        # The starter's tests are not needed (and some of their files are missing from mirrors): its main code only.
+        rm -rf "$starter" "$work/starter-git"
+        git clone -q --bare "${STARTER_GIT:-https://github.com/hapifhir/hapi-fhir-jpaserver-starter.git}" \
+            "$work/starter-git"
+        mkdir -p "$starter"
+        git -C "$work/starter-git" archive image/v8.8.0-1 pom.xml src/main 2> /dev/null | tar -x -C "$starter" || true
+        (cd "$starter" && mvn -q -B -Dmaven.test.skip=true -Pboot package)
+    fi
+}
+
+# start_starter PORT PGPORT DATABASE: the starter on that PostgreSQL database, as its README runs it ($server_pid);
+# its FHIR base is http://localhost:PORT/fhir.
+start_starter() {
+    java -jar "$starter_war" --server.port="$1" \
+        --spring.datasource.url="jdbc:postgresql://127.0.0.1:$2/$3" --spring.datasource.username=postgres \
+        --spring.datasource.password= --spring.datasource.driverClassName=org.postgresql.Driver \
+        --spring.jpa.properties.hibernate.dialect=ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect \
+        --hapi.fhir.cr.enabled=false > "$work/starter.log" 2>&1 &
+    server_pid=$!
+    pids+=($server_pid)
+    wait_ready "localhost:$1/fhir/metadata" "$work/starter.log"
+}

@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.util.Terser;
@@ -71,18 +72,22 @@ class AdtApplier {
         if ("A40".equals(trigger)) {
             return merge(tenant, message, request);
         }
-        Patient patient = upsertPatient(tenant, message, request);
+        // One per message: the Patient created first is known to the Encounter's reference without a query.
+        TransactionDetails details = new TransactionDetails();
+        Patient patient = upsertPatient(tenant, message, request, details);
         Reference subject = new Reference("Patient/" + patient.getIdElement().getIdPart());
         String encounter =
                 switch (trigger) {
-                    case "A01", "A04" -> admit(tenant, message, subject, request);
-                    case "A03" -> discharge(tenant, message, subject, request);
+                    case "A01", "A04" -> admit(tenant, message, subject, request, details);
+                    case "A03" -> discharge(tenant, message, subject, request, details);
                     default -> null;
                 };
         return new Applied(patient.getIdElement().getIdPart(), encounter, null);
     }
 
-    private Patient upsertPatient(String tenant, Terser message, SystemRequestDetails request) throws HL7Exception {
+    private Patient upsertPatient(
+            String tenant, Terser message, SystemRequestDetails request, TransactionDetails details)
+            throws HL7Exception {
         Identifier mrn = medicalRecordNumber(tenant, message, "PID-3");
         Patient patient = patientWith(mrn, request);
         if (patient == null) {
@@ -90,7 +95,7 @@ class AdtApplier {
             patient.addIdentifier(mrn);
         }
         PatientDemographics.apply(message, patient, zone);
-        return save(patient, request);
+        return save(patients, patient, request, details);
     }
 
     /**
@@ -126,10 +131,10 @@ class AdtApplier {
         }
         PatientDemographics.apply(message, survivor, zone);
         if (!survivor.getIdElement().hasIdPart()) {
-            save(survivor, request); // the merge points references at its id
+            save(patients, survivor, request, new TransactionDetails()); // the merge points references at its id
         }
         merge.merge(request, merged, survivor);
-        save(survivor, request);
+        save(patients, survivor, request, new TransactionDetails());
         return new Applied(survivor.getIdElement().getIdPart(), null, mergedId);
     }
 
@@ -149,12 +154,14 @@ class AdtApplier {
                 .findFirst();
     }
 
-    private Patient save(Patient patient, SystemRequestDetails request) {
-        IdType id = patient.getIdElement().hasIdPart()
-                ? (IdType) patients.update(patient, request).getId()
-                : (IdType) patients.create(patient, request).getId();
-        patient.setId(id.toUnqualifiedVersionless());
-        return patient;
+    private static <T extends Resource> T save(
+            IFhirResourceDao<T> dao, T resource, SystemRequestDetails request, TransactionDetails details) {
+        IdType id = resource.getIdElement().hasIdPart()
+                ? (IdType) dao.update(resource, null, true, false, request, details)
+                        .getId()
+                : (IdType) dao.create(resource, null, true, request, details).getId();
+        resource.setId(id.toUnqualifiedVersionless());
+        return resource;
     }
 
     /** The field's (PID-3's or MRG-1's) repetition of type MR, or its first one. */
@@ -179,7 +186,8 @@ class AdtApplier {
                 .setType(new CodeableConcept(new Coding(IDENTIFIER_TYPES, "MR", "Medical record number")));
     }
 
-    private String admit(String tenant, Terser message, Reference subject, SystemRequestDetails request)
+    private String admit(
+            String tenant, Terser message, Reference subject, SystemRequestDetails request, TransactionDetails details)
             throws HL7Exception {
         Identifier visit = visitNumber(tenant, message);
         Encounter encounter = visit == null ? null : one(encounters, "identifier", visit, request, "encounter");
@@ -201,10 +209,11 @@ class AdtApplier {
         if (start != null) {
             encounter.getPeriod().setStartElement(start);
         }
-        return save(encounter, request);
+        return save(encounters, encounter, request, details).getIdElement().getIdPart();
     }
 
-    private String discharge(String tenant, Terser message, Reference subject, SystemRequestDetails request)
+    private String discharge(
+            String tenant, Terser message, Reference subject, SystemRequestDetails request, TransactionDetails details)
             throws HL7Exception {
         Identifier visit = visitNumber(tenant, message);
         if (visit == null) {
@@ -225,7 +234,7 @@ class AdtApplier {
         if (end.isPresent()) {
             encounter.getPeriod().setEndElement(end.get());
         }
-        return save(encounter, request);
+        return save(encounters, encounter, request, details).getIdElement().getIdPart();
     }
 
     private static void requireSamePatient(Encounter encounter, Reference subject) {
@@ -268,13 +277,6 @@ class AdtApplier {
             case "P" -> new Coding(ACT_CODES, "PRENC", "pre-admission");
             default -> new Coding(ACT_CODES, "AMB", "ambulatory");
         };
-    }
-
-    private String save(Encounter encounter, SystemRequestDetails request) {
-        IdType id = encounter.getIdElement().hasIdPart()
-                ? (IdType) encounters.update(encounter, request).getId()
-                : (IdType) encounters.create(encounter, request).getId();
-        return id.getIdPart();
     }
 
     private static <T extends Resource> T one(
