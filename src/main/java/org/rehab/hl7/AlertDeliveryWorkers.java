@@ -3,7 +3,6 @@ package org.rehab.hl7;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ class AlertDeliveryWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AlertDeliveryWorkers.class);
     private static final int BATCH = 50;
-    private static final Duration LEASE = Duration.ofSeconds(60);
 
     /** A request and what became of it: its alerts as sent, itself parked, or (no alerts) not built this time. */
     private record Built(AlertRequest request, List<Alert> alerts, Alert parked) {}
@@ -132,8 +130,9 @@ class AlertDeliveryWorkers implements SmartLifecycle {
     /** Builds and sends a batch of recorded requests; true if there was any. */
     private boolean buildAndSend() {
         Instant now = now();
-        AlertSender.Round round = new AlertSender.Round(now.plus(LEASE));
-        List<AlertRequest> requests = transaction.execute(status -> outbox.claimRequests(BATCH, now, now.plus(LEASE)));
+        Instant lease = now.plus(settings.lease());
+        AlertSender.Round round = new AlertSender.Round(lease);
+        List<AlertRequest> requests = transaction.execute(status -> outbox.claimRequests(BATCH, now, lease));
         if (requests == null || requests.isEmpty()) {
             return false;
         }
@@ -210,7 +209,7 @@ class AlertDeliveryWorkers implements SmartLifecycle {
     /** Sends a batch of due alerts; true if there was any. */
     private boolean sendDue() {
         Instant now = now();
-        Instant lease = now.plus(LEASE);
+        Instant lease = now.plus(settings.lease());
         List<Alert> due = transaction.execute(status -> outbox.claimDue(BATCH, now, lease));
         if (due == null || due.isEmpty()) {
             return false;

@@ -17,7 +17,15 @@ public record Hl7Settings(
         @DefaultValue("2s") Duration retryInitialDelay,
         @DefaultValue("5m") Duration retryMaxDelay,
         @DefaultValue("4") int workers,
-        @DefaultValue("200ms") Duration pollInterval) {
+        @DefaultValue("200ms") Duration pollInterval,
+        @DefaultValue("60s") Duration lease) {
+
+    public Hl7Settings {
+        if (lease.compareTo(connectTimeout.plus(ackTimeout).plusSeconds(1)) <= 0) {
+            throw new IllegalArgumentException("rehab.hl7.lease (" + lease + ") must be longer than connect-timeout"
+                    + " plus ack-timeout plus one second: a worker sends nothing that could outlast its lease");
+        }
+    }
 
     /** MSH-4: the hospital, by default its tenant name. */
     String sendingFacility(String tenant) {
