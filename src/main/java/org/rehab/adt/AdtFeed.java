@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.rehab.adt.AdtApplier.Applied;
 import org.rehab.hl7.Hl7Settings;
 import org.slf4j.Logger;
@@ -90,11 +91,13 @@ class AdtFeed {
             Terser message;
             String processingId;
             String firstPatientId;
+            String mergedPatientId;
             try {
                 message = new Terser(hl7.getPipeParser().parse(received));
                 trigger = message.get("/MSH-9-2");
                 processingId = message.get("/MSH-11-1");
                 firstPatientId = message.get("/.PID-3(0)-1");
+                mergedPatientId = "A40".equals(trigger) ? message.get("/.MRG-1(0)-1") : null;
             } catch (HL7Exception e) {
                 return refuse(tenant, received, null, peer, AdtAck.Error.DATA_TYPE_ERROR, UNREADABLE, true);
             }
@@ -107,8 +110,16 @@ class AdtFeed {
             String ack = AdtAck.accept(received, newControlId(), clock.instant(), clock.getZone());
             String event = trigger;
             Applied applied;
-            ReentrantLock patient = stripes[Math.floorMod(Objects.hash(tenant, firstPatientId), 64)];
-            patient.lock(); // one message of a patient at a time on this instance, so a new MRN makes one Patient
+            // One message of a patient at a time on this instance, so a new MRN makes one Patient and a merge is not
+            // raced by a message of the merged patient; two locks are taken in one order.
+            List<ReentrantLock> patients = Stream.of(firstPatientId, mergedPatientId)
+                    .filter(Objects::nonNull)
+                    .map(mrn -> Math.floorMod(Objects.hash(tenant, mrn), stripes.length))
+                    .distinct()
+                    .sorted()
+                    .map(stripe -> stripes[stripe])
+                    .toList();
+            patients.forEach(ReentrantLock::lock);
             try {
                 applied = transaction.execute(status -> {
                     try {
@@ -120,7 +131,7 @@ class AdtFeed {
                     }
                 });
             } finally {
-                patient.unlock();
+                patients.forEach(ReentrantLock::unlock);
             }
             audit.record(tenant, peer, received, applied, "AA", null);
             log.atInfo()

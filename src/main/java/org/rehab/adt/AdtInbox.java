@@ -49,6 +49,11 @@ class AdtInbox {
                 Timestamp.from(now));
     }
 
+    /** Forgets the answers given before that instant; answers how many. */
+    int forgetBefore(Instant instant) {
+        return jdbc.update("DELETE FROM rehab_adt_message WHERE received_at < ?", Timestamp.from(instant));
+    }
+
     /** MSH-3 and MSH-4 as kept: their first 200 characters. */
     private static String bounded(String sender) {
         return sender.length() <= 200 ? sender : sender.substring(0, 200);

@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.model.entity.PartitionablePartitionId;
 import ca.uhn.fhir.jpa.model.entity.ResourceLink;
 import ca.uhn.fhir.jpa.model.entity.ResourceTable;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,14 @@ import org.springframework.stereotype.Component;
  * to the survivor instead, and the two Patients are linked ({@code replaced-by} on the merged one, now inactive;
  * {@code replaces} on the survivor). Audit records and provenance keep the reference they were written with.
  *
- * <p>HAPI's {@code $merge} is not used: in 8.8 it finds the resources to rewrite by the merged patient's id
- * across all partitions, and our hospitals reuse ids, so a merge in one hospital would touch another's records.
- * Here they are found by the merged patient's row key, which belongs to one partition only.
+ * <p>HAPI's {@code $merge} is not used: in 8.8 it looks for the resources to rewrite by the merged patient's id
+ * across all partitions. It writes only in the request's, but another hospital's resources that refer to a patient
+ * with the same id are counted in what it reports and make the merge fail (they cannot be read here). Here they are
+ * found by the merged patient's row key, which belongs to one partition only.
+ *
+ * <p>What is found is what HAPI indexes as a reference (a search parameter's path); a reference only in an
+ * extension, or in an element no search parameter covers, keeps pointing at the merged patient, whose
+ * {@code replaced-by} link leads to the survivor. The merge is one transaction, however many resources it moves.
  */
 @Component
 class PatientMerge {
@@ -73,11 +79,16 @@ class PatientMerge {
         }
         referrers.forEach((pid, type) -> {
             var dao = daos.getResourceDao(type);
-            IBaseResource resource = dao.readByPid(pid);
+            IBaseResource resource;
+            try {
+                resource = dao.readByPid(pid);
+            } catch (ResourceGoneException deleted) {
+                return; // nothing to point anywhere
+            }
             boolean eitherPatient = resource instanceof Patient patient
                     && Set.of(mergedId, survivorId)
                             .contains(patient.getIdElement().getIdPart());
-            if (resource != null && !eitherPatient && repoint(resource, mergedId, survivorId)) {
+            if (!eitherPatient && repoint(resource, mergedId, survivorId)) {
                 dao.update(resource, request);
             }
         });

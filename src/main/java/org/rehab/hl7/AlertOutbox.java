@@ -246,6 +246,14 @@ class AlertOutbox {
                 .findFirst();
     }
 
+    /** The patient's requests and alerts become another patient's, keeping their order (in the caller's transaction). */
+    void movePatient(String tenant, String from, String to) {
+        for (String table : List.of("rehab_alert_request", "rehab_alert")) {
+            jdbc.update(
+                    "UPDATE " + table + " SET patient_id = ? WHERE tenant = ? AND patient_id = ?", to, tenant, from);
+        }
+    }
+
     private static Alert alert(ResultSet row, int number) throws SQLException {
         return new Alert(
                 row.getLong("id"),

@@ -3,6 +3,7 @@ package org.rehab.hl7;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import org.rehab.recommendation.PatientMerged;
 import org.rehab.recommendation.RecommendationEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -13,7 +14,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Records an HL7 v2 alert request in the outbox when a recommendation is created (NW), completed (SC) or revoked
  * or deleted (CA), and does nothing more: it listens to the event in the transaction that writes the
  * ServiceRequest, so the request commits or rolls back with it, and the delivery workers, woken once it commits,
- * build and send the messages outside that transaction.
+ * build and send the messages outside that transaction. When a patient is merged into another, the merged
+ * patient's alerts follow the survivor.
  */
 @Component
 class AlertRecorder {
@@ -48,6 +50,12 @@ class AlertRecorder {
                 }
             });
         }
+    }
+
+    /** The merged patient's alerts on their way, and the requests for them, become the survivor's, in order. */
+    @EventListener
+    void follow(PatientMerged merged) {
+        outbox.movePatient(merged.tenant(), merged.mergedId(), merged.survivorId());
     }
 
     private static OrderControl orderControl(RecommendationEvent event) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.RecommendationType;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,16 +27,20 @@ public class MergedRecommendations {
 
     private final IFhirResourceDao<ServiceRequest> serviceRequests;
     private final ActiveRecommendations active;
+    private final ApplicationEventPublisher events;
 
-    MergedRecommendations(DaoRegistry daos, ActiveRecommendations active) {
+    MergedRecommendations(DaoRegistry daos, ActiveRecommendations active, ApplicationEventPublisher events) {
         this.serviceRequests = daos.getResourceDao(ServiceRequest.class);
         this.active = active;
+        this.events = events;
     }
 
     /** Moves the merged patient's recommendations to the survivor; answers how many moved. */
     public int follow(RequestDetails request, String mergedId, String survivorId) {
-        Map<RecommendationType, ActiveRecommendations.Active> survivors =
-                active.of(RecommendationLifecycleInterceptor.tenant(request), survivorId);
+        String tenant = RecommendationLifecycleInterceptor.tenant(request);
+        // First, so that alerts already queued for the merged patient stay ahead of the ones the move makes.
+        events.publishEvent(new PatientMerged(tenant, mergedId, survivorId));
+        Map<RecommendationType, ActiveRecommendations.Active> survivors = active.of(tenant, survivorId);
         SearchParameterMap search = SearchParameterMap.newSynchronous()
                 .add(ServiceRequest.SP_SUBJECT, new ReferenceParam("Patient/" + mergedId))
                 .add(ServiceRequest.SP_IDENTIFIER, new TokenParam(RecommendationRequests.IDENTIFIER_SYSTEM, null));

@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.rehab.audit.AuditTrail;
 import org.rehab.hl7.MllpFrames;
 import org.rehab.testsupport.FhirServerIT;
+import org.rehab.testsupport.MllpTestPeer;
 import org.rehab.testsupport.TestServerInitializer;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A hospital's ADT feed, sent by an MLLP client we did not write: python3-hl7's {@code open_hl7_connection}
@@ -49,6 +51,12 @@ class AdtFeedIT extends FhirServerIT {
 
     @Autowired
     private AuditTrail auditTrail;
+
+    @Autowired
+    private AdtAnswerExpiry answerExpiry;
+
+    @Autowired
+    private JdbcTemplate jdbc;
 
     @BeforeEach
     void theHospitalExists() {
@@ -110,6 +118,21 @@ class AdtFeedIT extends FhirServerIT {
         Patient patient = onlyPatient(mrn);
         assertThat(patient.getNameFirstRep().getFamily()).isEqualTo("Raman");
         assertThat(patient.getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    @Test
+    void anAnswerOlderThanKeepAnswersIsForgottenSoTheSameControlIdIsAppliedAgain() throws Exception {
+        String mrn = uniqueId("M");
+        String controlId = uniqueId("C");
+        send(adt("A08", controlId, mrn, "Before^Expiry", "19680101", "F", "O", ""));
+        jdbc.update(
+                "UPDATE rehab_adt_message SET received_at = received_at - INTERVAL '8' DAY WHERE control_id = ?",
+                controlId);
+
+        assertThat(answerExpiry.expire()).isPositive();
+        send(adt("A08", controlId, mrn, "After^Expiry", "19680101", "F", "O", ""));
+
+        assertThat(onlyPatient(mrn).getNameFirstRep().getFamily()).isEqualTo("After");
     }
 
     @Test
@@ -181,6 +204,9 @@ class AdtFeedIT extends FhirServerIT {
                 .isEqualTo("AA");
         String survivor = onlyPatient(survivorMrn).getIdElement().getIdPart();
         client(TENANT).create().resource(bmi(survivor, "35.0")).execute();
+        MllpTestPeer engine = MllpTestPeer.start();
+        engine.goDown(); // the recommendations' alerts wait in the outbox
+        client(TENANT).update().resource(engine.endpoint("adt-merge-engine")).execute();
         evaluate(TENANT, merged, false);
         evaluate(TENANT, survivor, false);
         assertThat(activeCodes(TENANT, merged)).containsExactly("718361005", "91251008");
@@ -230,6 +256,21 @@ class AdtFeedIT extends FhirServerIT {
                     .anySatisfy(note -> assertThat(note.getText()).contains("merged"));
             assertThat(request.getIdentifierFirstRep().getValue()).isEqualTo(survivor + "/weight-management-program");
         });
+        assertThat(jdbc.queryForList(
+                        "SELECT patient_id FROM rehab_alert_request WHERE tenant = ? AND patient_id IN (?, ?)"
+                                + " UNION ALL SELECT patient_id FROM rehab_alert WHERE tenant = ?"
+                                + " AND patient_id IN (?, ?)",
+                        String.class,
+                        TENANT,
+                        merged,
+                        survivor,
+                        TENANT,
+                        merged,
+                        survivor))
+                .as("alerts on their way, the merged patient's among them")
+                .containsOnly(survivor);
+        client(TENANT).delete().resourceById("Endpoint", "adt-merge-engine").execute();
+        engine.close();
         Observation theirs = client(other)
                 .read()
                 .resource(Observation.class)
