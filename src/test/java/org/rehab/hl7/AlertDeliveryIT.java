@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -96,6 +97,43 @@ class AlertDeliveryIT extends FhirServerIT {
             assertThat(delivery(communication, "attempts")).isEqualTo("1");
             assertThat(validationErrors(tenant, communication)).isEmpty();
         }
+    }
+
+    @Test
+    void anAlertWhoseCommunicationCannotBeWrittenIsStillRecordedDeliveredAndTheOthersWithIt() {
+        // The engine takes its time, and meanwhile one recommendation is deleted: its alert's Communication, which
+        // is based on it, can no longer be written when the round is recorded.
+        engine.script(Answer.slow("AA", Duration.ofMillis(900)), Answer.slow("AA", Duration.ofMillis(900)));
+        evaluate(tenant, "108", false);
+        ServiceRequest postOp = (ServiceRequest) client(tenant)
+                .search()
+                .byUrl("ServiceRequest?patient=108&code=52052004&status=active")
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntryFirstRep()
+                .getResource();
+        client(tenant)
+                .delete()
+                .resourceConditionalByUrl("Provenance?target=ServiceRequest/"
+                        + postOp.getIdElement().getIdPart())
+                .execute();
+        client(tenant).delete().resource(postOp).execute();
+
+        eventually(
+                "both alerts of the evaluation recorded delivered",
+                () -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM rehab_alert WHERE tenant = ? AND order_control = 'NW'"
+                                        + " AND status = 'DELIVERED'",
+                                Integer.class,
+                                tenant)
+                        == 2);
+        eventually("the other alert's Communication completed", () -> communications(tenant).stream()
+                .anyMatch(c -> c.getStatus() == Communication.CommunicationStatus.COMPLETED
+                        && !c.getBasedOnFirstRep()
+                                .getReference()
+                                .equals("ServiceRequest/"
+                                        + postOp.getIdElement().getIdPart())));
+        assertThat(engine.accepted()).doesNotHaveDuplicates();
     }
 
     @Test
