@@ -203,9 +203,19 @@ class AlertOutbox {
 
     /**
      * Puts an undelivered alert (or a parked request) back in the queue, due now, unless a worker is sending it
-     * at this moment; its state afterwards, or empty if there is no such alert.
+     * at this moment; its state afterwards, or empty if there is no such alert. In the caller's transaction, which
+     * holds the alert's row until it commits.
      */
     Optional<Alert> resend(String tenant, String controlId, Instant now) {
+        // Taken before the state is read and its Communication written: a worker recording this alert at the same
+        // moment then writes its Communication before or after ours, never interleaved with a stale read.
+        for (String table : List.of("rehab_alert", "rehab_alert_request")) {
+            jdbc.queryForList(
+                    "SELECT control_id FROM " + table + " WHERE tenant = ? AND control_id = ? FOR UPDATE",
+                    String.class,
+                    tenant,
+                    controlId);
+        }
         jdbc.update(
                 "UPDATE rehab_alert SET status = 'PENDING', next_attempt_at = ? WHERE tenant = ? AND control_id = ?"
                         + " AND status <> 'DELIVERED' AND (claimed_until IS NULL OR claimed_until < ?)",
