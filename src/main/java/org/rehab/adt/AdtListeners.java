@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
  * One MLLP listener per hospital with a port in {@code rehab.adt.ports}: each connection is read frame by frame,
  * and each message answered with its acknowledgement before the next is read, so an engine that waits for the
  * ACK (as MLLP asks) gets its messages applied in the order it sent them. At most
- * {@code rehab.adt.max-connections} connections at once across listeners; an idle one is closed.
+ * {@code rehab.adt.max-connections} connections at once per hospital, so that one hospital's engine cannot take
+ * another's; an idle one is closed.
  */
 @Component
 class AdtListeners implements SmartLifecycle {
@@ -35,7 +37,7 @@ class AdtListeners implements SmartLifecycle {
 
     private final AdtFeed feed;
     private final AdtSettings settings;
-    private final Semaphore connections;
+    private final Map<String, Semaphore> connections = new ConcurrentHashMap<>();
     private final List<ServerSocket> servers = new ArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
@@ -43,7 +45,6 @@ class AdtListeners implements SmartLifecycle {
     AdtListeners(AdtFeed feed, AdtSettings settings) {
         this.feed = feed;
         this.settings = settings;
-        this.connections = new Semaphore(settings.maxConnections());
     }
 
     @Override
@@ -87,7 +88,9 @@ class AdtListeners implements SmartLifecycle {
         while (running) {
             try {
                 Socket socket = server.accept();
-                if (!connections.tryAcquire()) {
+                if (!connections
+                        .computeIfAbsent(tenant, t -> new Semaphore(settings.maxConnections()))
+                        .tryAcquire()) {
                     log.warn(
                             "ADT feed of {}: more than {} connections; one refused", tenant, settings.maxConnections());
                     closeQuietly(socket);
@@ -134,7 +137,7 @@ class AdtListeners implements SmartLifecycle {
             }
         } finally {
             open.remove(socket);
-            connections.release();
+            connections.get(tenant).release();
         }
     }
 

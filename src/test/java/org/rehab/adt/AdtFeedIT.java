@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
@@ -54,6 +55,9 @@ class AdtFeedIT extends FhirServerIT {
 
     @Autowired
     private AdtAnswerExpiry answerExpiry;
+
+    @Autowired
+    private AdtSettings settings;
 
     @Autowired
     private JdbcTemplate jdbc;
@@ -303,6 +307,28 @@ class AdtFeedIT extends FhirServerIT {
                 .getResource();
         assertThat(stillTheirs.getNameFirstRep().getFamily()).isEqualTo("Theirs");
         assertThat(stillTheirs.getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    @Test
+    void anotherHospitalsEngineHoldingAllTheConnectionsItMayHaveDoesNotStopThisFeed() throws Exception {
+        List<Socket> theirs = new ArrayList<>();
+        try {
+            for (int i = 0; i < settings.maxConnections() + 2; i++) {
+                theirs.add(new Socket("127.0.0.1", TestServerInitializer.otherAdtPort()));
+            }
+            Thread.sleep(200); // accepted, each on its own connection thread
+
+            String mrn = uniqueId("M");
+            assertThat(msa(
+                            send(adt("A08", uniqueId("C"), mrn, "Still^Served", "19700101", "F", "O", ""))
+                                    .get(0),
+                            1))
+                    .isEqualTo("AA");
+        } finally {
+            for (Socket socket : theirs) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -22,8 +22,12 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
     /** The hospital whose ADT feed the shared server listens to, on {@link #adtPort()}. */
     public static final String ADT_TENANT = "adtfeed";
 
+    /** Another hospital with an ADT feed, on {@link #otherAdtPort()}. */
+    public static final String OTHER_ADT_TENANT = "adtother";
+
     private static TestPropertyValues properties;
     private static int adtPort;
+    private static int otherAdtPort;
     private static Path rulesDirectory;
 
     @Override
@@ -56,13 +60,25 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
 
     public static synchronized int adtPort() {
         if (adtPort == 0) {
-            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                adtPort = free.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            adtPort = freePort();
         }
         return adtPort;
+    }
+
+    /** The port of another hospital's ADT feed ({@link #OTHER_ADT_TENANT}). */
+    public static synchronized int otherAdtPort() {
+        if (otherAdtPort == 0) {
+            otherAdtPort = freePort();
+        }
+        return otherAdtPort;
+    }
+
+    private static int freePort() {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static synchronized TestPropertyValues sharedProperties() {
@@ -96,6 +112,7 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             values.add("rehab.recommendation.tenants.onchange.evaluate-on-change=true");
             // The ADT feed of one hospital (AdtFeedIT), on a free port of loopback.
             values.add("rehab.adt.ports." + ADT_TENANT + "=" + adtPort());
+            values.add("rehab.adt.ports." + OTHER_ADT_TENANT + "=" + otherAdtPort());
             properties = TestPropertyValues.of(values);
         }
         return properties;
