@@ -130,11 +130,12 @@ class AdtApplier {
             survivor = new Patient().addIdentifier(survivorMrn);
         }
         PatientDemographics.apply(message, survivor, zone);
+        TransactionDetails details = new TransactionDetails();
         if (!survivor.getIdElement().hasIdPart()) {
-            save(patients, survivor, request, new TransactionDetails()); // the merge points references at its id
+            save(patients, survivor, request, details); // the merge points references at its id
         }
         merge.merge(request, merged, survivor);
-        save(patients, survivor, request, new TransactionDetails());
+        save(patients, survivor, request, details);
         return new Applied(survivor.getIdElement().getIdPart(), null, mergedId);
     }
 

@@ -1,17 +1,16 @@
 package org.rehab.adt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.rehab.testsupport.ClinicalFixtures.bmi;
 
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -19,13 +18,11 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -437,20 +434,6 @@ class AdtFeedIT extends FhirServerIT {
         condition.setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "82423001", "Chronic pain")));
         condition.setSubject(new Reference("Patient/" + patient));
         return condition;
-    }
-
-    private static Observation bmi(String patient, String value) {
-        Observation observation = new Observation();
-        observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "39156-5", "BMI")));
-        observation.setSubject(new Reference("Patient/" + patient));
-        observation.setEffective(new DateTimeType(new Date()));
-        observation.setValue(new Quantity()
-                .setValue(new BigDecimal(value))
-                .setUnit("kg/m2")
-                .setSystem("http://unitsofmeasure.org")
-                .setCode("kg/m2"));
-        return observation;
     }
 
     /** PV1 with its class (PV1-2), location (PV1-3), visit number (PV1-19) and admission time (PV1-44). */

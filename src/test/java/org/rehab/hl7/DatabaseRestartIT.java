@@ -6,7 +6,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,18 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,7 +134,9 @@ class DatabaseRestartIT {
                 String id = "r" + run + "-" + i;
                 ids.add(id);
                 ClinicalFixtures.put(records, patient(id));
-                ClinicalFixtures.put(records, bmi(id));
+                Observation bmi = ClinicalFixtures.bmi(id, "33.0");
+                bmi.setId(id + "-bmi");
+                ClinicalFixtures.put(records, bmi);
             }
             north().transaction().withBundle(records).execute();
             for (String id : ids) {
@@ -258,21 +252,6 @@ class DatabaseRestartIT {
         patient.addName().setFamily("Restart").addGiven("Robin");
         patient.setBirthDateElement(new DateType("1960-05-01"));
         return patient;
-    }
-
-    private static Resource bmi(String patient) {
-        Observation observation = new Observation();
-        observation.setId(patient + "-bmi");
-        observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "39156-5", "BMI")));
-        observation.setSubject(new Reference("Patient/" + patient));
-        observation.setEffective(new DateTimeType(new Date()));
-        observation.setValue(new Quantity()
-                .setValue(new BigDecimal("33.0"))
-                .setUnit("kg/m2")
-                .setSystem("http://unitsofmeasure.org")
-                .setCode("kg/m2"));
-        return observation;
     }
 
     private static IGenericClient north() {

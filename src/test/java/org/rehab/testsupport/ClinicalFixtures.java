@@ -1,5 +1,7 @@
 package org.rehab.testsupport;
 
+import java.math.BigDecimal;
+import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -11,6 +13,7 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -60,6 +63,21 @@ public final class ClinicalFixtures {
             put(bundle, resource);
         }
         return bundle;
+    }
+
+    /** A body mass index of the patient (kg/m2), measured now. */
+    public static Observation bmi(String patient, String value) {
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "39156-5", "BMI")));
+        observation.setSubject(new Reference("Patient/" + patient));
+        observation.setEffective(new DateTimeType(new Date()));
+        observation.setValue(new Quantity()
+                .setValue(new BigDecimal(value))
+                .setUnit("kg/m2")
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("kg/m2"));
+        return observation;
     }
 
     /** Adds the resource to a transaction or batch as a PUT under its own id. */
