@@ -4,6 +4,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -134,9 +136,61 @@ public class PatientEvaluator {
 
         String patient = patientId.getIdPart();
         ClinicalFacts facts = factsOf(request, patientId, criteria, today, prefetched);
-        List<Recommendation> recommendations = ruleSet.fire(facts.all());
         Map<RecommendationType, ActiveRecommendations.Active> activeNow =
                 prefetched == null ? active.of(tenant, patient) : prefetched.active.getOrDefault(patient, Map.of());
+        return assess(request, patient, facts, activeNow, ruleSet, dryRun, now);
+    }
+
+    /**
+     * What the rules in force recommend for the patient now, writing nothing, from the parts of the record another
+     * system sent and the tenant's record for the rest; as a dry run of {@code $evaluate} would answer.
+     *
+     * @throws ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException if the tenant has no such patient and
+     *     the patient was not sent
+     */
+    public Evaluation preview(RequestDetails request, IdType patientId, SuppliedRecord supplied) {
+        String tenant = request.getTenantId();
+        ClinicalCriteria criteria = settings.criteriaFor(tenant);
+        LocalDate today = LocalDate.now(clock);
+        PatientRecord held = null;
+        if (!supplied.complete()) {
+            try {
+                held = reader.read(request, patientId, criteria, today);
+            } catch (ResourceNotFoundException | ResourceGoneException notHeld) {
+                if (supplied.patient() == null) {
+                    throw notHeld;
+                }
+            }
+        }
+        String patient = patientId.getIdPart();
+        ClinicalFacts facts = factsFrom(supplied.over(held), criteria, today);
+        return assess(
+                request, patient, facts, active.of(tenant, patient), rules.current(), true, Date.from(clock.instant()));
+    }
+
+    /** The ServiceRequests of the patient's active recommendations, by recommendation. */
+    public Map<RecommendationType, ServiceRequest> activeRecommendations(RequestDetails request, String patientId) {
+        Map<RecommendationType, ActiveRecommendations.Active> activeNow = active.of(request.getTenantId(), patientId);
+        Map<String, ServiceRequest> read = readActive(request, activeNow.values());
+        Map<RecommendationType, ServiceRequest> byType = new EnumMap<>(RecommendationType.class);
+        activeNow.forEach((type, activeOne) -> {
+            ServiceRequest serviceRequest = read.get(activeOne.serviceRequestId());
+            if (serviceRequest != null) {
+                byType.put(type, serviceRequest);
+            }
+        });
+        return byType;
+    }
+
+    private Evaluation assess(
+            RequestDetails request,
+            String patient,
+            ClinicalFacts facts,
+            Map<RecommendationType, ActiveRecommendations.Active> activeNow,
+            RuleSet ruleSet,
+            boolean dryRun,
+            Date now) {
+        List<Recommendation> recommendations = ruleSet.fire(facts.all());
 
         List<RecommendationType> notActive = recommendations.stream()
                 .map(Recommendation::type)

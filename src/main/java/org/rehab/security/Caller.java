@@ -105,6 +105,18 @@ record Caller(
         return confined ? patient : Optional.empty();
     }
 
+    /**
+     * Whether this token lets its holder search one patient's resources of a type in a hospital: its hospital, a
+     * scope that searches the type, and no compartment but that patient's.
+     */
+    boolean maySearch(String tenant, String patientId, String resourceType) {
+        return hospital.map(tenant::equals).orElse(false)
+                && effectiveScopes().stream()
+                        .anyMatch(scope -> scope.covers(resourceType)
+                                && scope.permissions().contains(SmartScope.Permission.SEARCH)
+                                && compartmentOf(scope).map(patientId::equals).orElse(true));
+    }
+
     boolean permits(String resourceType, SmartScope.Permission permission) {
         return effectiveScopes().stream()
                 .anyMatch(scope ->

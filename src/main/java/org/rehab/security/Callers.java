@@ -17,6 +17,14 @@ public final class Callers {
         return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
     }
 
+    /**
+     * Whether an access token this server validated lets its holder search one patient's resources of a type in a
+     * hospital, as the FHIR API would let them.
+     */
+    public static boolean maySearch(Jwt token, String tenant, String patientId, String resourceType) {
+        return Caller.from(token).maySearch(tenant, patientId, resourceType);
+    }
+
     static Optional<Caller> current() {
         return currentToken().map(Caller::from);
     }

@@ -56,7 +56,14 @@ public abstract class SecuredServerIT {
                             "rehab.security.issuer=" + KeycloakTestServer.get().issuer(),
                             "rehab.security.clock-skew=0s",
                             "rehab.security.allowed-origins=https://app.north.example",
-                            "rehab.recommendation.candidate-rules-directory=src/test/resources/rules-candidates")
+                            "rehab.recommendation.candidate-rules-directory=src/test/resources/rules-candidates",
+                            // The hospitals' EHRs that call the CDS Hooks services (CdsHooksIT).
+                            "rehab.cds-hooks.ehrs.north.tenant=north",
+                            "rehab.cds-hooks.ehrs.north.issuer=" + TestEhr.NORTH.issuer(),
+                            "rehab.cds-hooks.ehrs.north.jwks=" + TestEhr.NORTH.publicJwks(),
+                            "rehab.cds-hooks.ehrs.south.tenant=south",
+                            "rehab.cds-hooks.ehrs.south.issuer=" + TestEhr.SOUTH.issuer(),
+                            "rehab.cds-hooks.ehrs.south.jwks-url=" + TestEhr.SOUTH.jwksUrl())
                     .applyTo(context);
         }
 
