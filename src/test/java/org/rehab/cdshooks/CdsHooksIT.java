@@ -197,9 +197,7 @@ class CdsHooksIT extends SecuredServerIT {
 
     @Test
     void fhirAuthorizationForThisHospitalThatGrantsTheMissingDataIsHonoured() throws IOException {
-        ObjectNode request = patientViewRequest("105");
-        request.put("fhirServer", "http://localhost:" + port + "/fhir/north");
-        authorize(request, northEhr("system/*.rs"));
+        ObjectNode request = authorizedForNorth(patientViewRequest("105"), northEhr("system/*.rs"));
 
         JsonNode cards = cards(require(post(PATIENT_VIEW, northToken(PATIENT_VIEW), request), 200));
         assertThat(recommendedTopics(cards)).containsExactly("718361005");
@@ -207,27 +205,21 @@ class CdsHooksIT extends SecuredServerIT {
 
     @Test
     void fhirAuthorizationThatDoesNotGrantTheMissingDataFailsThePrecondition() {
-        ObjectNode request = patientViewRequest("105");
-        request.put("fhirServer", "http://localhost:" + port + "/fhir/north");
-        authorize(request, northEhr("system/Patient.rs"));
+        ObjectNode request = authorizedForNorth(patientViewRequest("105"), northEhr("system/Patient.rs"));
 
         assertRefused(post(PATIENT_VIEW, northToken(PATIENT_VIEW), request), 412, "does not grant searching Condition");
     }
 
     @Test
     void fhirAuthorizationOfAnotherHospitalFailsThePrecondition() {
-        ObjectNode request = patientViewRequest("105");
-        request.put("fhirServer", "http://localhost:" + port + "/fhir/north");
-        authorize(request, southEhr("system/*.rs"));
+        ObjectNode request = authorizedForNorth(patientViewRequest("105"), southEhr("system/*.rs"));
 
         assertRefused(post(PATIENT_VIEW, northToken(PATIENT_VIEW), request), 412, "does not grant searching");
     }
 
     @Test
     void fhirAuthorizationThatIsNotAValidTokenFailsThePrecondition() {
-        ObjectNode request = patientViewRequest("105");
-        request.put("fhirServer", "http://localhost:" + port + "/fhir/north");
-        authorize(request, "some-opaque-fhir-access-token");
+        ObjectNode request = authorizedForNorth(patientViewRequest("105"), "some-opaque-fhir-access-token");
 
         assertRefused(post(PATIENT_VIEW, northToken(PATIENT_VIEW), request), 412, "is not valid for");
     }
@@ -426,13 +418,16 @@ class CdsHooksIT extends SecuredServerIT {
         return request;
     }
 
-    private void authorize(ObjectNode request, String accessToken) {
+    /** The request with a fhirAuthorization for north's FHIR base on this server. */
+    private ObjectNode authorizedForNorth(ObjectNode request, String accessToken) {
+        request.put("fhirServer", "http://localhost:" + port + "/fhir/north");
         ObjectNode authorization = request.putObject("fhirAuthorization");
         authorization.put("access_token", accessToken);
         authorization.put("token_type", "Bearer");
         authorization.put("expires_in", 300);
         authorization.put("scope", "system/*.rs");
         authorization.put("subject", "cds-service");
+        return request;
     }
 
     private JsonNode bundle(String... resources) throws IOException {
