@@ -84,7 +84,7 @@ class FhirServerConfig {
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimit(FhirServerSettings settings) {
         var registration = new FilterRegistrationBean<>(
                 new RequestSizeLimitFilter(settings.maxRequestSize().toBytes()));
-        registration.addUrlPatterns(FHIR_PATH);
+        registration.addUrlPatterns(FHIR_PATH, "/cds/*");
         return registration;
     }
 

@@ -381,6 +381,13 @@ class CdsHooksIT extends SecuredServerIT {
     }
 
     @Test
+    void aBodyOverTheSizeLimitIsRefused() {
+        ObjectNode request = patientViewRequest("108");
+        request.put("padding", "x".repeat(5 * 1024 * 1024));
+        assertRefused(post(PATIENT_VIEW, northToken(PATIENT_VIEW), request), 413, "larger than the limit");
+    }
+
+    @Test
     void anUnknownServiceIsNotFound() {
         String path = "/cds/north/cds-services/no-such-service";
         assertRefused(post(path, TestEhr.NORTH.token(url(path)), patientViewRequest("108")), 404, "no CDS service");

@@ -26,8 +26,9 @@ class AuditTrailIT extends SecuredServerIT {
         assertThat(get("/fhir/north/Patient/102", therapist).statusCode()).isEqualTo(200);
         auditTrail.flush();
 
-        HttpResponse<String> events =
-                get("/fhir/north/AuditEvent?outcome=0&_count=500", tokens.userToken("north-admin", "openid user/*.rs"));
+        HttpResponse<String> events = get(
+                "/fhir/north/AuditEvent?outcome=0&_sort=-date&_count=500",
+                tokens.userToken("north-admin", "openid user/*.rs"));
 
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(events.body())
@@ -44,8 +45,9 @@ class AuditTrailIT extends SecuredServerIT {
                 .isEqualTo(200);
         auditTrail.flush();
 
-        HttpResponse<String> events =
-                get("/fhir/north/AuditEvent?outcome=0&_count=500", tokens.userToken("north-admin", "openid user/*.rs"));
+        HttpResponse<String> events = get(
+                "/fhir/north/AuditEvent?outcome=0&_sort=-date&_count=500",
+                tokens.userToken("north-admin", "openid user/*.rs"));
 
         assertThat(events.body())
                 .contains("$evaluate on Patient/102")
@@ -59,8 +61,9 @@ class AuditTrailIT extends SecuredServerIT {
         assertThat(get("/fhir/north/Patient/105", null).statusCode()).isEqualTo(401);
         auditTrail.flush();
 
-        HttpResponse<String> events =
-                get("/fhir/north/AuditEvent?outcome=4&_count=200", tokens.userToken("north-admin", "openid user/*.rs"));
+        HttpResponse<String> events = get(
+                "/fhir/north/AuditEvent?outcome=4&_sort=-date&_count=50",
+                tokens.userToken("north-admin", "openid user/*.rs"));
 
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(events.body())

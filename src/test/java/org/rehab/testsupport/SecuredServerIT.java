@@ -55,6 +55,7 @@ public abstract class SecuredServerIT {
                             "rehab.security.enabled=true",
                             "rehab.security.issuer=" + KeycloakTestServer.get().issuer(),
                             "rehab.security.clock-skew=0s",
+                            "rehab.fhir.max-request-size=4MB",
                             "rehab.security.allowed-origins=https://app.north.example",
                             "rehab.recommendation.candidate-rules-directory=src/test/resources/rules-candidates",
                             // The hospitals' EHRs that call the CDS Hooks services (CdsHooksIT).
