@@ -40,6 +40,8 @@ import org.rehab.security.PatientSearchNarrowingInterceptor;
 import org.rehab.security.ScopeLettersInterceptor;
 import org.rehab.security.SecuritySettings;
 import org.rehab.security.SmartAuthorizationInterceptor;
+import org.rehab.subscription.NotificationRecorder;
+import org.rehab.subscription.SubscriptionRules;
 import org.rehab.tenant.FixedTenantNamesInterceptor;
 import org.rehab.tenant.RegisteredTenants;
 import org.rehab.tenant.TenantBoundPagingProvider;
@@ -123,6 +125,8 @@ class FhirServerConfig {
             ProfileValidatingInterceptor profileValidation,
             RecommendationLifecycleInterceptor recommendationLifecycle,
             RecordRevisionInterceptor recordRevisions,
+            SubscriptionRules subscriptionRules,
+            NotificationRecorder notifications,
             EvaluateOperationProvider evaluateOperation,
             PopulationEvaluationProvider populationEvaluation,
             RulesOperationProvider rulesOperations,
@@ -146,6 +150,8 @@ class FhirServerConfig {
         storageInterceptors.registerInterceptor(profileValidation);
         storageInterceptors.registerInterceptor(recommendationLifecycle);
         storageInterceptors.registerInterceptor(recordRevisions);
+        storageInterceptors.registerInterceptor(subscriptionRules);
+        storageInterceptors.registerInterceptor(notifications);
 
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Rehab FHIR server");

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.RecommendationType;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -37,7 +38,7 @@ public class MergedRecommendations {
 
     /** Moves the merged patient's recommendations to the survivor; answers how many moved. */
     public int follow(RequestDetails request, String mergedId, String survivorId) {
-        String tenant = RecommendationLifecycleInterceptor.tenant(request);
+        String tenant = RequestTenants.of(request);
         // First, so that alerts already queued for the merged patient stay ahead of the ones the move makes.
         events.publishEvent(new PatientMerged(tenant, mergedId, survivorId));
         Map<RecommendationType, ActiveRecommendations.Active> survivors = active.of(tenant, survivorId);

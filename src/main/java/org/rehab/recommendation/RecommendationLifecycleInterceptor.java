@@ -4,10 +4,10 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.RecommendationType;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -32,7 +32,8 @@ public class RecommendationLifecycleInterceptor {
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource, RequestDetails request) {
         if (resource instanceof ServiceRequest created && RecommendationRequests.isActive(created)) {
-            RecommendationRequests.typeOf(created).ifPresent(type -> activated(created, type, tenant(request)));
+            RecommendationRequests.typeOf(created)
+                    .ifPresent(type -> activated(created, type, RequestTenants.of(request)));
         }
     }
 
@@ -45,12 +46,16 @@ public class RecommendationLifecycleInterceptor {
             boolean wasActive = previous instanceof ServiceRequest before && RecommendationRequests.isActive(before);
             boolean isActive = RecommendationRequests.isActive(updated);
             if (wasActive && !isActive) {
-                closed(updated, type, tenant(request), updated.getStatus().toCode());
+                closed(
+                        updated,
+                        type,
+                        RequestTenants.of(request),
+                        updated.getStatus().toCode());
             } else if (!wasActive && isActive) {
-                activated(updated, type, tenant(request));
+                activated(updated, type, RequestTenants.of(request));
             } else if (isActive) {
                 active.revised(
-                        tenant(request),
+                        RequestTenants.of(request),
                         RecommendationRequests.patientIdOf(updated),
                         type,
                         updated.getIdElement().getIdPart(),
@@ -62,7 +67,8 @@ public class RecommendationLifecycleInterceptor {
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
     public void deleted(IBaseResource resource, RequestDetails request) {
         if (resource instanceof ServiceRequest deleted && RecommendationRequests.isActive(deleted)) {
-            RecommendationRequests.typeOf(deleted).ifPresent(type -> closed(deleted, type, tenant(request), "deleted"));
+            RecommendationRequests.typeOf(deleted)
+                    .ifPresent(type -> closed(deleted, type, RequestTenants.of(request), "deleted"));
         }
     }
 
@@ -85,12 +91,5 @@ public class RecommendationLifecycleInterceptor {
                         && request.getIdElement().isVersionIdPartValidLong()
                 ? request.getIdElement().getVersionIdPartAsLong()
                 : null;
-    }
-
-    /** The request's tenant, or the default partition's name. */
-    static String tenant(RequestDetails request) {
-        return request == null || request.getTenantId() == null
-                ? ProviderConstants.DEFAULT_PARTITION_NAME
-                : request.getTenantId();
     }
 }

@@ -4,7 +4,6 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import java.time.Clock;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,6 +15,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -64,9 +64,7 @@ public class RecordRevisionInterceptor {
         if (patient == null) {
             return;
         }
-        String tenant = request == null || request.getTenantId() == null
-                ? ProviderConstants.DEFAULT_PARTITION_NAME
-                : request.getTenantId();
+        String tenant = RequestTenants.of(request);
         boolean toEvaluate = !RecordRevisions.WHOLE_TENANT.equals(patient)
                 && !RecommendationWriter.isEvaluationWrite(request)
                 && settings.evaluatesOnChange(tenant);

@@ -117,6 +117,15 @@ record Caller(
                                 && compartmentOf(scope).map(patientId::equals).orElse(true));
     }
 
+    /** Whether this token searches every resource of a type in a hospital, not only one patient's. */
+    boolean maySearchAll(String tenant, String resourceType) {
+        return hospital.map(tenant::equals).orElse(false)
+                && effectiveScopes().stream()
+                        .anyMatch(scope -> scope.covers(resourceType)
+                                && scope.permissions().contains(SmartScope.Permission.SEARCH)
+                                && compartmentOf(scope).isEmpty());
+    }
+
     boolean permits(String resourceType, SmartScope.Permission permission) {
         return effectiveScopes().stream()
                 .anyMatch(scope ->

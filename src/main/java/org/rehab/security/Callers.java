@@ -25,6 +25,16 @@ public final class Callers {
         return Caller.from(token).maySearch(tenant, patientId, resourceType);
     }
 
+    /**
+     * Whether the caller of the current request searches every resource of a type in a hospital; true for the
+     * server's own writes and in local mode, where no token is.
+     */
+    public static boolean currentMaySearchAll(String tenant, String resourceType) {
+        return currentToken()
+                .map(token -> Caller.from(token).maySearchAll(tenant, resourceType))
+                .orElse(true);
+    }
+
     static Optional<Caller> current() {
         return currentToken().map(Caller::from);
     }

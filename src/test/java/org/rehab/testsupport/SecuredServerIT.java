@@ -64,7 +64,8 @@ public abstract class SecuredServerIT {
                             "rehab.cds-hooks.ehrs.north.jwks=" + TestEhr.NORTH.publicJwks(),
                             "rehab.cds-hooks.ehrs.south.tenant=south",
                             "rehab.cds-hooks.ehrs.south.issuer=" + TestEhr.SOUTH.issuer(),
-                            "rehab.cds-hooks.ehrs.south.jwks-url=" + TestEhr.SOUTH.jwksUrl())
+                            "rehab.cds-hooks.ehrs.south.jwks-url=" + TestEhr.SOUTH.jwksUrl(),
+                            "rehab.subscriptions.allowed-endpoints=http://127.0.0.1:")
                     .applyTo(context);
         }
 

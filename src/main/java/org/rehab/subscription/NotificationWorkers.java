@@ -1,0 +1,123 @@
+package org.rehab.subscription;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers the recorded notifications: each worker leases a batch of due ones in a short transaction, delivers
+ * them in none, and then forgets each delivered one or makes it due again after a backoff that doubles up to
+ * {@code retry-max-delay}. A server that stops mid-delivery leaves leases that run out, and the notifications are
+ * delivered again: a receiver may see a notification twice, never none.
+ */
+@Component
+class NotificationWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationWorkers.class);
+    private static final int WORKERS = 2;
+    private static final int BATCH = 20;
+
+    private final NotificationOutbox outbox;
+    private final RestHookDelivery delivery;
+    private final SubscriptionSettings settings;
+    private final Clock clock;
+    private final TransactionTemplate transaction;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    NotificationWorkers(
+            NotificationOutbox outbox,
+            RestHookDelivery delivery,
+            SubscriptionSettings settings,
+            Clock clock,
+            PlatformTransactionManager transactions) {
+        this.outbox = outbox;
+        this.delivery = delivery;
+        this.settings = settings;
+        this.clock = clock;
+        this.transaction = new TransactionTemplate(transactions);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!settings.deliveryEnabled() || running) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < WORKERS; i++) {
+            Thread thread = new Thread(this::work, "subscription-delivery-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            try {
+                thread.join(settings.timeout().toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                if (!deliverDue()) {
+                    Thread.sleep(settings.pollInterval().toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // Only the class: a database's or HAPI's message can quote records and ids.
+                log.warn(
+                        "Subscription delivery failed ({}); trying again shortly",
+                        e.getClass().getSimpleName());
+                try {
+                    Thread.sleep(settings.pollInterval().toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Delivers a batch of due notifications; true if there was any. */
+    private boolean deliverDue() throws InterruptedException {
+        Instant now = clock.instant();
+        List<NotificationOutbox.Notification> due =
+                transaction.execute(status -> outbox.claimDue(BATCH, now, now.plus(settings.lease())));
+        if (due == null || due.isEmpty()) {
+            return false;
+        }
+        for (NotificationOutbox.Notification notification : due) {
+            RestHookDelivery.Outcome outcome = delivery.deliver(notification);
+            if (outcome instanceof RestHookDelivery.Outcome.Failed failed) {
+                int attempts = notification.attempts() + 1;
+                outbox.failed(
+                        notification.id(), attempts, clock.instant().plus(settings.retryDelay(attempts)), failed.why());
+            } else {
+                outbox.done(notification.id());
+            }
+        }
+        return true;
+    }
+}

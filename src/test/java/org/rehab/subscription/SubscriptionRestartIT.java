@@ -1,0 +1,95 @@
+package org.rehab.subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.junit.jupiter.api.Test;
+import org.rehab.demo.LoadDemoData;
+import org.rehab.testsupport.RestHookReceiver;
+import org.rehab.testsupport.StandaloneServer;
+import org.rehab.testsupport.TestPostgres;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Notifications waiting when the server stops, during a receiver outage, are delivered by the next server. */
+class SubscriptionRestartIT {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    @Test
+    void notificationsWaitingWhenTheServerStopsAreDeliveredAfterTheRestart() throws Exception {
+        String database = TestPostgres.createDatabase("rehab_subscription_restart");
+        try (RestHookReceiver receiver = RestHookReceiver.start()) {
+            receiver.goDown();
+            List<String> recommendations = new ArrayList<>();
+            try (ConfigurableApplicationContext server = start(database)) {
+                IGenericClient north = client(server);
+                north.create()
+                        .resource(SubscriptionIT.subscription(receiver.endpoint()))
+                        .execute();
+                north.transaction()
+                        .withBundle(LoadDemoData.withDates(
+                                Files.readString(Path.of("src/demo/demo-patients.json")),
+                                OffsetDateTime.now(ZoneOffset.UTC)))
+                        .execute();
+                for (String patient : List.of("105", "108")) {
+                    Parameters evaluated = north.operation()
+                            .onInstance("Patient/" + patient)
+                            .named("$evaluate")
+                            .withNoParameters(Parameters.class)
+                            .execute();
+                    evaluated.getParameter().stream()
+                            .flatMap(parameter -> parameter.getPart().stream())
+                            .filter(part -> part.getResource() instanceof ServiceRequest)
+                            .forEach(part -> recommendations.add("/notify/ServiceRequest/"
+                                    + part.getResource().getIdElement().getIdPart()));
+                }
+                eventually(() -> receiver.refused() >= recommendations.size());
+            }
+            assertThat(recommendations).hasSize(3);
+            assertThat(receiver.accepted()).isEmpty();
+
+            receiver.comeBack();
+            try (ConfigurableApplicationContext server = start(database)) {
+                eventually(() -> receiver.paths().containsAll(recommendations));
+                assertThat(receiver.paths()).doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext start(String database) {
+        return StandaloneServer.start(
+                database,
+                "--rehab.subscriptions.allowed-endpoints=http://127.0.0.1:",
+                "--rehab.subscriptions.retry-initial-delay=200ms",
+                "--rehab.subscriptions.retry-max-delay=1s",
+                "--rehab.subscriptions.poll-interval=50ms");
+    }
+
+    private static IGenericClient client(ConfigurableApplicationContext server) {
+        int port = ((WebServerApplicationContext) server).getWebServer().getPort();
+        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        return FHIR.newRestfulGenericClient("http://localhost:" + port + "/fhir/north");
+    }
+
+    private static void eventually(BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!condition.getAsBoolean()) {
+            assertThat(Instant.now()).as("waited 30 s").isBefore(deadline);
+            Thread.sleep(50);
+        }
+    }
+}
