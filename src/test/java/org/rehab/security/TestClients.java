@@ -3,7 +3,7 @@ package org.rehab.security;
 import org.rehab.testsupport.KeycloakTestServer;
 
 /**
- * Clients that exist only in the tests, registered through Keycloak's admin API: one whose tokens live one second
+ * Clients that exist only in the tests, registered through Keycloak's admin API: one whose tokens live three seconds
  * (to see a token expire) and one whose tokens do not name the FHIR server as audience.
  */
 final class TestClients {
@@ -17,7 +17,7 @@ final class TestClients {
 
     static synchronized String ensureShortLivedClient(KeycloakTestServer keycloak) {
         if (!shortLived) {
-            create(keycloak, "test-short-lived", "[\"basic\",\"rehab\"]", "{\"access.token.lifespan\":\"1\"}");
+            create(keycloak, "test-short-lived", "[\"basic\",\"rehab\"]", "{\"access.token.lifespan\":\"3\"}");
             shortLived = true;
         }
         return SECRET;

@@ -43,7 +43,8 @@ class TokenValidationIT extends SecuredServerIT {
         String token = shortLivedToken();
         assertThat(get("/fhir/north/Patient/108", token).statusCode()).isEqualTo(200);
 
-        Thread.sleep(2500);
+        // exp is in whole seconds: a token of three seconds lives between two and three.
+        Thread.sleep(4000);
         HttpResponse<String> response = get("/fhir/north/Patient/108", token);
 
         assertThat(response.statusCode()).isEqualTo(401);
