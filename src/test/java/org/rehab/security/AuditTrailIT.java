@@ -2,7 +2,6 @@ package org.rehab.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.audit.AuditTrail;
@@ -26,12 +25,10 @@ class AuditTrailIT extends SecuredServerIT {
         assertThat(get("/fhir/north/Patient/102", therapist).statusCode()).isEqualTo(200);
         auditTrail.flush();
 
-        HttpResponse<String> events = get(
-                "/fhir/north/AuditEvent?outcome=0&_sort=-date&_count=500",
-                tokens.userToken("north-admin", "openid user/*.rs"));
+        String events = everyPage(
+                "/fhir/north/AuditEvent?outcome=0&_count=50", tokens.userToken("north-admin", "openid user/*.rs"));
 
-        assertThat(events.statusCode()).isEqualTo(200);
-        assertThat(events.body())
+        assertThat(events)
                 .contains("http://localhost:8080/fhir/north/Patient/102")
                 .contains("Practitioner/north-therapist")
                 .contains("therapist-dashboard");
@@ -45,11 +42,10 @@ class AuditTrailIT extends SecuredServerIT {
                 .isEqualTo(200);
         auditTrail.flush();
 
-        HttpResponse<String> events = get(
-                "/fhir/north/AuditEvent?outcome=0&_sort=-date&_count=500",
-                tokens.userToken("north-admin", "openid user/*.rs"));
+        String events = everyPage(
+                "/fhir/north/AuditEvent?outcome=0&_count=50", tokens.userToken("north-admin", "openid user/*.rs"));
 
-        assertThat(events.body())
+        assertThat(events)
                 .contains("$evaluate on Patient/102")
                 .contains("\"reference\":\"http://localhost:8080/fhir/north/Patient/102\"");
     }
@@ -61,12 +57,10 @@ class AuditTrailIT extends SecuredServerIT {
         assertThat(get("/fhir/north/Patient/105", null).statusCode()).isEqualTo(401);
         auditTrail.flush();
 
-        HttpResponse<String> events = get(
-                "/fhir/north/AuditEvent?outcome=4&_sort=-date&_count=50",
-                tokens.userToken("north-admin", "openid user/*.rs"));
+        String events = everyPage(
+                "/fhir/north/AuditEvent?outcome=4&_count=50", tokens.userToken("north-admin", "openid user/*.rs"));
 
-        assertThat(events.statusCode()).isEqualTo(200);
-        assertThat(events.body())
+        assertThat(events)
                 .contains("Practitioner/south-therapist")
                 .contains("not for hospital north")
                 .contains("no valid access token");

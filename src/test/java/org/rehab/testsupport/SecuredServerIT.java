@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.rehab.demo.LoadDemoData;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,6 +36,9 @@ public abstract class SecuredServerIT {
 
     /** The PostgreSQL database of the secured server. */
     public static final String SECURED_DATABASE = "rehab_secured";
+
+    private static final Pattern NEXT_LINK =
+            Pattern.compile("\\{\"relation\":\"next\",\"url\":\"http://localhost:\\d+(/[^\"]+)\"");
 
     private static boolean loaded;
 
@@ -132,6 +137,22 @@ public abstract class SecuredServerIT {
 
     protected HttpResponse<String> get(String path, String token) {
         return send("GET", path, token, null);
+    }
+
+    /**
+     * The bodies of every page of a search, from this path on: a page may hold fewer entries than its size when
+     * resources the caller may not see are withheld, and what a test looks for may be on any page.
+     */
+    protected String everyPage(String path, String token) {
+        StringBuilder pages = new StringBuilder();
+        String next = path;
+        while (next != null) {
+            HttpResponse<String> page = require(get(next, token), 200);
+            pages.append(page.body());
+            Matcher link = NEXT_LINK.matcher(page.body());
+            next = link.find() ? link.group(1) : null;
+        }
+        return pages.toString();
     }
 
     protected HttpResponse<String> send(String method, String path, String token, String body) {
