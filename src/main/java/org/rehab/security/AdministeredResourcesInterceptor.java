@@ -13,13 +13,15 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * Two kinds of resource that scopes alone do not decide, checked on the resources themselves so that every path
  * (search, paging, history, {@code $everything}, batches, conditional writes) is covered and nothing else is
  * refused: the audit trail is read by a hospital's administrators only and written by the server alone; the
- * alert endpoints, which decide where patient data is sent, are changed by administrators only.
+ * alert endpoints, which decide where patient data is sent, are changed by administrators only, and so are
+ * Subscriptions, which the hospital's EHR back ends may change too.
  */
 @Interceptor
 public class AdministeredResourcesInterceptor {
 
     private static final String AUDIT_EVENT = "AuditEvent";
     private static final String ENDPOINT = "Endpoint";
+    private static final String SUBSCRIPTION = "Subscription";
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void refuseAuditTrailRequests(RequestDetails request) {
@@ -68,6 +70,16 @@ public class AdministeredResourcesInterceptor {
             throw new ForbiddenOperationException("Alert endpoints decide where patient data is sent: they are"
                     + " changed by a hospital's administrators only");
         }
+        if (SUBSCRIPTION.equals(resource.fhirType()) && !isAdministrator() && !isBackEnd()) {
+            throw new ForbiddenOperationException("Subscriptions decide where patient data is sent: they are"
+                    + " changed by a hospital's administrators and its EHR back ends only");
+        }
+    }
+
+    private static boolean isBackEnd() {
+        return Callers.current()
+                .map(caller -> caller.kind() == Caller.Kind.SYSTEM)
+                .orElse(false);
     }
 
     private static boolean isAdministrator() {

@@ -88,6 +88,9 @@ public class SubscriptionRules {
             throw refused("Subscription.channel.type: this server delivers rest-hook notifications only");
         }
         String type = criteriaType(subscription.getCriteria());
+        if ("AuditEvent".equals(type)) {
+            throw refused("Subscription.criteria: the audit trail is read by administrators through the API only");
+        }
         InMemoryMatchResult matchable = matcher.match(
                 subscription.getCriteria(), fhir.getResourceDefinition(type).newInstance(), request);
         if (!matchable.supported()) {

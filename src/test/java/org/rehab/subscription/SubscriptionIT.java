@@ -97,6 +97,10 @@ class SubscriptionIT extends FhirServerIT {
         hostHeader.getChannel().addHeader("Host: internal.example");
         assertRefused(hospital, hostHeader, "not a header the delivery sets itself");
 
+        Subscription auditTrail = subscription("http://127.0.0.1:9/notify");
+        auditTrail.setCriteria("AuditEvent?outcome=0");
+        assertRefused(hospital, auditTrail, "the audit trail is read by administrators");
+
         Subscription xml = subscription("http://127.0.0.1:9/notify");
         xml.getChannel().setPayload("application/fhir+xml");
         assertRefused(hospital, xml, "application/fhir+json, or none");

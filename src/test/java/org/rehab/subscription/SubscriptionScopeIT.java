@@ -33,6 +33,18 @@ class SubscriptionScopeIT extends SecuredServerIT {
     }
 
     @Test
+    void aTherapistCannotSendPatientDataElsewhereThroughASubscription() {
+        assertRefused(
+                send(
+                        "POST",
+                        "/fhir/north/Subscription",
+                        tokens.userToken("north-therapist", "openid user/*.cruds"),
+                        SUBSCRIPTION),
+                403,
+                "changed by a hospital's administrators and its EHR back ends only");
+    }
+
+    @Test
     void anotherHospitalsClientCannotSubscribeHere() {
         assertThat(send(
                                 "POST",
