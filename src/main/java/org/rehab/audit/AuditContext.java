@@ -19,7 +19,6 @@ import org.springframework.security.oauth2.jwt.Jwt;
 class AuditContext implements IBalpAuditContextServices {
 
     static final String USERS = "urn:rehab:keycloak-subject";
-    static final String CLIENTS = "urn:rehab:oauth-client";
 
     private final String publicBase;
 
@@ -30,10 +29,11 @@ class AuditContext implements IBalpAuditContextServices {
     @Nonnull
     @Override
     public Reference getAgentClientWho(RequestDetails request) {
-        return Callers.currentToken()
-                .map(token -> new Reference()
-                        .setIdentifier(new Identifier().setSystem(CLIENTS).setValue(token.getClaimAsString("azp")))
-                        .setDisplay(token.getClaimAsString("azp")))
+        return Callers.currentClient()
+                .map(client -> new Reference()
+                        .setIdentifier(
+                                new Identifier().setSystem(Callers.CLIENTS).setValue(client))
+                        .setDisplay(client))
                 .orElseGet(() -> new Reference().setDisplay("no client: security off (local mode)"));
     }
 

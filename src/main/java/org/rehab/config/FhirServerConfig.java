@@ -1,5 +1,7 @@
 package org.rehab.config;
 
+import ca.uhn.fhir.batch2.api.IJobPersistence;
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -10,7 +12,9 @@ import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.partition.PartitionManagementProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
@@ -21,6 +25,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
 import org.rehab.audit.AccessAudit;
+import org.rehab.bulkexport.ExportFilesInterceptor;
+import org.rehab.bulkexport.ExportPartitionInterceptor;
+import org.rehab.bulkexport.ExportRequesterInterceptor;
+import org.rehab.bulkexport.ExportStatusInterceptor;
 import org.rehab.conformance.ProfileValidatingInterceptor;
 import org.rehab.conformance.StorableValuesInterceptor;
 import org.rehab.conformance.ValidationPolicyInterceptor;
@@ -131,6 +139,9 @@ class FhirServerConfig {
             PopulationEvaluationProvider populationEvaluation,
             RulesOperationProvider rulesOperations,
             ResendOperationProvider resendOperation,
+            BulkDataExportProvider bulkExport,
+            IJobPersistence jobs,
+            MatchUrlService matchUrls,
             PartitionSettings partitionSettings,
             SecuritySettings securitySettings,
             BalpAuditCaptureInterceptor auditCapture,
@@ -142,8 +153,8 @@ class FhirServerConfig {
 
         // Storage: every read and write, from REST or from inside the server.
         storageInterceptors.registerInterceptor(new StorableValuesInterceptor(fhirContext));
-        storageInterceptors.registerInterceptor(
-                new SearchLimitsInterceptor(settings.maxSearchParameters(), settings.maxOrValues()));
+        storageInterceptors.registerInterceptor(new SearchLimitsInterceptor(
+                settings.maxSearchParameters(), settings.maxOrValues(), fhirContext, matchUrls));
         storageInterceptors.registerInterceptor(new TenantPartitionInterceptor(partitionSettings));
         storageInterceptors.registerInterceptor(new RecommendationProfileInterceptor());
         storageInterceptors.registerInterceptor(new ValidationPolicyInterceptor(fhirContext, validationSupport));
@@ -152,12 +163,16 @@ class FhirServerConfig {
         storageInterceptors.registerInterceptor(recordRevisions);
         storageInterceptors.registerInterceptor(subscriptionRules);
         storageInterceptors.registerInterceptor(notifications);
+        storageInterceptors.registerInterceptor(new ExportPartitionInterceptor());
 
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Rehab FHIR server");
         server.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");
         server.setTenantIdentificationStrategy(new UrlBaseTenantIdentificationStrategy());
         server.setServerAddressStrategy(new PublicBaseAddress(settings.publicBaseUrl()));
+        // A client that asks for no FHIR format (Accept: */*, or application/fhir+ndjson for an export's file)
+        // gets JSON, refusals included.
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(partitionManagementProvider);
@@ -165,6 +180,7 @@ class FhirServerConfig {
         server.registerProvider(populationEvaluation);
         server.registerProvider(rulesOperations);
         server.registerProvider(resendOperation);
+        server.registerProvider(bulkExport);
         var capabilityStatement = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilityStatement.setImplementationDescription("FHIR R4 server for hospital rehabilitation programmes");
@@ -189,6 +205,9 @@ class FhirServerConfig {
             server.registerInterceptor(new CompartmentResultsInterceptor(fhirContext));
             server.registerInterceptor(new SmartAuthorizationInterceptor());
         }
+        server.registerInterceptor(new ExportRequesterInterceptor());
+        server.registerInterceptor(new ExportStatusInterceptor(jobs));
+        server.registerInterceptor(new ExportFilesInterceptor(fhirContext));
         server.registerInterceptor(new FixedTenantNamesInterceptor(fhirContext, partitions));
         server.registerInterceptor(auditCapture);
         server.registerInterceptor(accessAudit);

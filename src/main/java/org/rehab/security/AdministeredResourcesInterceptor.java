@@ -5,8 +5,11 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.util.ArrayList;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -41,6 +44,16 @@ public class AdministeredResourcesInterceptor {
             if (resource != null && AUDIT_EVENT.equals(resource.fhirType())) {
                 details.setResource(i, null);
             }
+        }
+    }
+
+    /** A Bulk Data export leaves the audit trail out as searches do (the IG lets it limit what it returns). */
+    @Hook(Pointcut.STORAGE_PRE_INITIATE_BULK_EXPORT)
+    public void leaveAuditTrailOutOfExports(BulkExportJobParameters export) {
+        if (!isAdministrator() && export.getResourceTypes().contains(AUDIT_EVENT)) {
+            List<String> types = new ArrayList<>(export.getResourceTypes());
+            types.remove(AUDIT_EVENT);
+            export.setResourceTypes(types);
         }
     }
 

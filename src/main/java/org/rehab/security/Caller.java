@@ -126,6 +126,18 @@ record Caller(
                                 && compartmentOf(scope).isEmpty());
     }
 
+    /**
+     * Whether this token exports its hospital's data in bulk: an EHR back end's, with {@code system/*.read} or
+     * {@code system/*.rs} (SMART Backend Services, as the Bulk Data Access IG asks).
+     */
+    boolean exportsInBulk() {
+        return kind == Kind.SYSTEM
+                && effectiveScopes().stream()
+                        .anyMatch(scope -> SmartScope.ANY_TYPE.equals(scope.resourceType())
+                                && scope.permissions().contains(SmartScope.Permission.READ)
+                                && scope.permissions().contains(SmartScope.Permission.SEARCH));
+    }
+
     boolean permits(String resourceType, SmartScope.Permission permission) {
         return effectiveScopes().stream()
                 .anyMatch(scope ->

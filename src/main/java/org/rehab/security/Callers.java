@@ -9,12 +9,20 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 /** The caller of the current request, from the access token Spring Security validated. */
 public final class Callers {
 
+    /** The identifier system of OAuth clients, named by their {@code client_id}. */
+    public static final String CLIENTS = "urn:rehab:oauth-client";
+
     private Callers() {}
 
     /** The validated access token of the current request; empty in local mode or before authentication. */
     public static Optional<Jwt> currentToken() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
+    }
+
+    /** The OAuth client ({@code azp}) of the current request's token; empty in local mode. */
+    public static Optional<String> currentClient() {
+        return currentToken().map(token -> token.getClaimAsString("azp"));
     }
 
     /**

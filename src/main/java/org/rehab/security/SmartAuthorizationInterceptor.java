@@ -218,6 +218,9 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .andAllowAllResponses()
                     .andThen();
         }
+        if (caller.exportsInBulk()) {
+            bulkExport(rules);
+        }
         if (caller.kind() != Caller.Kind.PATIENT && caller.permits("Communication", Permission.UPDATE)) {
             rules.allow("re-send a parked HL7 alert")
                     .operation()
@@ -226,6 +229,36 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .andAllowAllResponses()
                     .andThen();
         }
+    }
+
+    /** Bulk Data $export of the whole hospital, of its patients or of a Group, and the status of the export. */
+    private static void bulkExport(RuleBuilder rules) {
+        String name = "Bulk Data export with system/*.read or system/*.rs";
+        rules.allow(name).bulkExport().any().andThen();
+        rules.allow(name)
+                .operation()
+                .named(ProviderConstants.OPERATION_EXPORT)
+                .onServer()
+                .andAllowAllResponses()
+                .andThen();
+        rules.allow(name)
+                .operation()
+                .named(ProviderConstants.OPERATION_EXPORT)
+                .onType(Patient.class)
+                .andAllowAllResponses()
+                .andThen();
+        rules.allow(name)
+                .operation()
+                .named(ProviderConstants.OPERATION_EXPORT)
+                .onInstancesOfType(Group.class)
+                .andAllowAllResponses()
+                .andThen();
+        rules.allow(name)
+                .operation()
+                .named(ProviderConstants.OPERATION_EXPORT_POLL_STATUS)
+                .onServer()
+                .andAllowAllResponses()
+                .andThen();
     }
 
     private static IAuthRuleBuilderRuleOpClassifier types(SmartScope scope, IAuthRuleBuilderRuleOp operation) {

@@ -44,6 +44,7 @@ public class TenantPartitionInterceptor {
             "StructureMap");
 
     private static final String DEFAULT = ProviderConstants.DEFAULT_PARTITION_NAME;
+    private static final String BINARY = "Binary";
 
     private final PartitionSettings partitionSettings;
 
@@ -64,13 +65,24 @@ public class TenantPartitionInterceptor {
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_READ)
     public RequestPartitionId partitionForRead(RequestDetails request, ReadPartitionIdRequestDetails details) {
+        String type = details.getResourceType();
+        if (BINARY.equals(type) && isUnplaced(request)) {
+            // HAPI deletes expired Bulk Data export files, which lie in the hospitals' partitions, with such requests.
+            return RequestPartitionId.allPartitions();
+        }
         RequestPartitionId tenant = tenantPartition(request);
         String name = tenant.getFirstPartitionNameOrNull();
-        String type = details.getResourceType();
         if (type != null && SHARED_TYPES.contains(type) && name != null && !DEFAULT.equals(name)) {
             return RequestPartitionId.fromPartitionNames(name, DEFAULT);
         }
         return tenant;
+    }
+
+    /** The server's own request, made with no tenant and no partition: never a client's. */
+    private static boolean isUnplaced(RequestDetails request) {
+        return request instanceof SystemRequestDetails system
+                && system.getTenantId() == null
+                && system.getRequestPartitionId() == null;
     }
 
     private RequestPartitionId tenantPartition(RequestDetails request) {

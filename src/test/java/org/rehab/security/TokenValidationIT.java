@@ -8,6 +8,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.SecuredServerIT;
+import org.rehab.testsupport.TestClients;
 
 /** Every FHIR request needs a valid token of the realm, for this server; anything else is a 401 that says why. */
 class TokenValidationIT extends SecuredServerIT {

@@ -1,21 +1,20 @@
-package org.rehab.security;
-
-import org.rehab.testsupport.KeycloakTestServer;
+package org.rehab.testsupport;
 
 /**
- * Clients that exist only in the tests, registered through Keycloak's admin API: one whose tokens live three seconds
- * (to see a token expire) and one whose tokens do not name the FHIR server as audience.
+ * Clients that exist only in the tests, registered through Keycloak's admin API, both of hospital north: one whose
+ * tokens live three seconds (to see a token expire; also a second back end of north) and one whose tokens do not name
+ * the FHIR server as audience.
  */
-final class TestClients {
+public final class TestClients {
 
-    static final String SECRET = "test-only-secret";
+    public static final String SECRET = "test-only-secret";
 
     private static boolean shortLived;
     private static boolean noAudience;
 
     private TestClients() {}
 
-    static synchronized String ensureShortLivedClient(KeycloakTestServer keycloak) {
+    public static synchronized String ensureShortLivedClient(KeycloakTestServer keycloak) {
         if (!shortLived) {
             create(keycloak, "test-short-lived", "[\"basic\",\"rehab\"]", "{\"access.token.lifespan\":\"3\"}");
             shortLived = true;
@@ -23,7 +22,7 @@ final class TestClients {
         return SECRET;
     }
 
-    static synchronized String ensureNoAudienceClient(KeycloakTestServer keycloak) {
+    public static synchronized String ensureNoAudienceClient(KeycloakTestServer keycloak) {
         if (!noAudience) {
             create(keycloak, "test-no-audience", "[\"basic\"]", "{}");
             noAudience = true;
