@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
+import java.util.List;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
@@ -70,6 +71,7 @@ class CdsHooksCalls {
                 if (!(drafts instanceof Bundle bundle)) {
                     throw new InvalidRequestException("context.draftOrders is not a Bundle");
                 }
+                fhirAccess.check(call, serverBase + "/fhir/" + tenant, tenant, patientId, List.of());
                 Predicate<String> considered = service == RehabCdsService.DUPLICATE_ORDER_SELECT
                         ? call.contextTexts("selections")::contains
                         : draft -> true;

@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.MalformedURLException;
@@ -47,6 +49,7 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 final class EhrTokens implements AuthenticationManagerResolver<HttpServletRequest> {
 
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES384, JWSAlgorithm.RS384);
+    private static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
 
     private record Registration(String tenant, String issuer) {}
 
@@ -117,31 +120,47 @@ final class EhrTokens implements AuthenticationManagerResolver<HttpServletReques
 
     private static String unverifiedIssuer(String token) {
         try {
-            return JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+            if (JWTParser.parse(token) instanceof SignedJWT signed) {
+                return signed.getJWTClaimsSet().getIssuer();
+            }
         } catch (ParseException notAJwt) {
-            throw new InvalidBearerTokenException("The token is not a JWT");
+            // answered below
         }
+        throw new InvalidBearerTokenException("The token is not a signed JWT");
     }
 
     private NimbusJwtDecoder decoder(CdsHooksSettings.Ehr ehr, Duration skew) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys(ehr)));
-        processor.setJWTClaimsSetVerifier((claims, context) -> {}); // checked below, with the clock skew
+        processor.setJWTClaimsSetVerifier((claims, context) -> {
+            // Spring fills a missing iat in from exp: it is looked for here, the rest below with the clock skew.
+            if (claims.getIssueTime() == null) {
+                throw new BadJWTException("The token needs iat, exp and jti");
+            }
+        });
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         JwtTimestampValidator timestamps = new JwtTimestampValidator(skew);
         timestamps.setClock(clock);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                timestamps, new JwtIssuerValidator(ehr.issuer()), EhrTokens::hasExpiryAndId));
+                timestamps, new JwtIssuerValidator(ehr.issuer()), token -> shortLivedWithId(token, skew)));
         return decoder;
     }
 
-    private static OAuth2TokenValidatorResult hasExpiryAndId(Jwt token) {
-        return token.getExpiresAt() != null
-                        && token.getId() != null
-                        && !token.getId().isBlank()
-                ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(
-                        new OAuth2Error("invalid_token", "The token needs exp and jti", null));
+    /** CDS Hooks asks for iat, exp and jti, and for an expiry at most five minutes away. */
+    private OAuth2TokenValidatorResult shortLivedWithId(Jwt token, Duration skew) {
+        if (token.getExpiresAt() == null
+                || token.getId() == null
+                || token.getId().isBlank()) {
+            return OAuth2TokenValidatorResult.failure(
+                    new OAuth2Error("invalid_token", "The token needs iat, exp and jti", null));
+        }
+        if (token.getExpiresAt().isAfter(clock.instant().plus(MAX_LIFETIME).plus(skew))) {
+            return OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                    "invalid_token",
+                    "The token expires more than " + MAX_LIFETIME.toMinutes() + " minutes from now",
+                    null));
+        }
+        return OAuth2TokenValidatorResult.success();
     }
 
     private static JWKSource<SecurityContext> keys(CdsHooksSettings.Ehr ehr) {

@@ -16,8 +16,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * Two kinds of resource that scopes alone do not decide, checked on the resources themselves so that every path
  * (search, paging, history, {@code $everything}, batches, conditional writes) is covered and nothing else is
  * refused: the audit trail is read by a hospital's administrators only and written by the server alone; the
- * alert endpoints, which decide where patient data is sent, are changed by administrators only, and so are
- * Subscriptions, which the hospital's EHR back ends may change too.
+ * alert endpoints, which decide where patient data is sent, are changed by administrators only; Subscriptions,
+ * which do too and carry their receivers' credentials, are read and changed by administrators and the hospital's
+ * EHR back ends only.
  */
 @Interceptor
 public class AdministeredResourcesInterceptor {
@@ -25,23 +26,34 @@ public class AdministeredResourcesInterceptor {
     private static final String AUDIT_EVENT = "AuditEvent";
     private static final String ENDPOINT = "Endpoint";
     private static final String SUBSCRIPTION = "Subscription";
+    private static final String SUBSCRIPTIONS_ARE_ADMINISTERED = "Subscriptions decide where patient data is sent:"
+            + " they are read and changed by a hospital's administrators and its EHR back ends only";
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void refuseAuditTrailRequests(RequestDetails request) {
         if (AUDIT_EVENT.equals(request.getResourceName()) && !isAdministrator()) {
             throw new ForbiddenOperationException("The audit trail is read by a hospital's administrators only");
         }
+        if (SUBSCRIPTION.equals(request.getResourceName()) && !isAdministrator() && !isBackEnd()) {
+            throw new ForbiddenOperationException(SUBSCRIPTIONS_ARE_ADMINISTERED);
+        }
     }
 
-    /** Runs before the authorization rules look at the same results. */
+    /**
+     * Runs before the authorization rules look at the same results. Subscriptions are hidden like the audit trail: their
+     * headers carry the credentials their receivers expect.
+     */
     @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -10)
-    public void hideAuditTrail(RequestDetails request, IPreResourceShowDetails details) {
+    public void hideAdministeredResources(RequestDetails request, IPreResourceShowDetails details) {
         if (!(request instanceof ServletRequestDetails) || isAdministrator()) {
             return;
         }
+        boolean backEnd = isBackEnd();
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
-            if (resource != null && AUDIT_EVENT.equals(resource.fhirType())) {
+            if (resource != null
+                    && (AUDIT_EVENT.equals(resource.fhirType())
+                            || (SUBSCRIPTION.equals(resource.fhirType()) && !backEnd))) {
                 details.setResource(i, null);
             }
         }
@@ -84,8 +96,7 @@ public class AdministeredResourcesInterceptor {
                     + " changed by a hospital's administrators only");
         }
         if (SUBSCRIPTION.equals(resource.fhirType()) && !isAdministrator() && !isBackEnd()) {
-            throw new ForbiddenOperationException("Subscriptions decide where patient data is sent: they are"
-                    + " changed by a hospital's administrators and its EHR back ends only");
+            throw new ForbiddenOperationException(SUBSCRIPTIONS_ARE_ADMINISTERED);
         }
     }
 

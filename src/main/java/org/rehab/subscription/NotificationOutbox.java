@@ -89,6 +89,11 @@ public class NotificationOutbox {
                 id);
     }
 
+    /** Leased but not tried (the lease would run out first): due again at once, for any worker. */
+    void release(long id) {
+        jdbc.update("UPDATE rehab_notification SET claimed_until = NULL WHERE id = ?", id);
+    }
+
     /** How many notifications of a hospital wait for delivery. */
     int waiting(String tenant) {
         Integer count =

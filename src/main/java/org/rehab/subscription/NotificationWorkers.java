@@ -103,13 +103,19 @@ class NotificationWorkers implements SmartLifecycle {
     /** Delivers a batch of due notifications; true if there was any. */
     private boolean deliverDue() throws InterruptedException {
         Instant now = clock.instant();
+        Instant leaseEnd = now.plus(settings.lease());
         List<NotificationOutbox.Notification> due =
-                transaction.execute(status -> outbox.claimDue(BATCH, now, now.plus(settings.lease())));
+                transaction.execute(status -> outbox.claimDue(BATCH, now, leaseEnd));
         if (due == null || due.isEmpty()) {
             return false;
         }
         for (NotificationOutbox.Notification notification : due) {
-            RestHookDelivery.Outcome outcome = delivery.deliver(notification);
+            if (clock.instant().plus(settings.timeout()).isAfter(leaseEnd)) {
+                // Slow receivers used up the lease: another worker may take the rest, and must not send them twice.
+                outbox.release(notification.id());
+                continue;
+            }
+            RestHookDelivery.Outcome outcome = attempt(notification);
             if (outcome instanceof RestHookDelivery.Outcome.Failed failed) {
                 int attempts = notification.attempts() + 1;
                 outbox.failed(
@@ -119,5 +125,15 @@ class NotificationWorkers implements SmartLifecycle {
             }
         }
         return true;
+    }
+
+    /** A notification that cannot even be sent (a header the HTTP client refuses) fails as one not answered. */
+    private RestHookDelivery.Outcome attempt(NotificationOutbox.Notification notification) throws InterruptedException {
+        try {
+            return delivery.deliver(notification);
+        } catch (RuntimeException e) {
+            return new RestHookDelivery.Outcome.Failed(
+                    "the notification could not be sent (" + e.getClass().getSimpleName() + ")");
+        }
     }
 }

@@ -5,7 +5,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.StringType;
@@ -68,8 +71,12 @@ class RestHookDelivery {
             return new Outcome.Dropped("the Subscription is not active");
         }
         String endpoint = subscription.getChannel().getEndpoint();
-        if (endpoint == null || settings.allowedEndpoints().stream().noneMatch(endpoint::startsWith)) {
+        if (!settings.allows(endpoint)) {
             return new Outcome.Dropped("the endpoint is no longer allowed");
+        }
+        if (!notification.resourceType().equals(subscription.getCriteria().split("\\?", 2)[0])) {
+            // Changed since: its new criteria's rights were checked, not those of what was queued under the old.
+            return new Outcome.Dropped("the Subscription's criteria name another resource type now");
         }
         HttpRequest.Builder request;
         if (subscription.getChannel().hasPayload()) {
@@ -85,7 +92,7 @@ class RestHookDelivery {
                 return new Outcome.Dropped("the resource is gone");
             }
             String body = fhir.newJsonParser().encodeResourceToString(resource.get());
-            request = HttpRequest.newBuilder(URI.create(endpoint.replaceAll("/+$", "") + "/"
+            request = HttpRequest.newBuilder(URI.create(withoutTrailingSlashes(endpoint) + "/"
                             + notification.resourceType() + "/" + notification.resourceId()))
                     .header("Content-Type", "application/fhir+json")
                     .PUT(HttpRequest.BodyPublishers.ofString(body));
@@ -97,16 +104,33 @@ class RestHookDelivery {
             String[] nameAndValue = header.getValueAsString().split(":", 2);
             request.header(nameAndValue[0].trim(), nameAndValue[1].trim());
         }
+        // The request's own timeout ends at the response's headers: a body that trickles is bounded here.
+        CompletableFuture<HttpResponse<Void>> exchange =
+                http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
         try {
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+            int status = exchange.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .statusCode();
             return status / 100 == 2
                     ? new Outcome.Delivered()
                     : new Outcome.Failed("the receiver answered HTTP " + status);
-        } catch (IOException e) {
-            return new Outcome.Failed(
-                    "the receiver could not be reached (" + e.getClass().getSimpleName() + ")");
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return new Outcome.Failed("the receiver did not answer within " + settings.timeout());
+        } catch (ExecutionException e) {
+            return new Outcome.Failed("the receiver could not be reached ("
+                    + e.getCause().getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
         }
+    }
+
+    private static String withoutTrailingSlashes(String endpoint) {
+        int end = endpoint.length();
+        while (end > 0 && endpoint.charAt(end - 1) == '/') {
+            end--;
+        }
+        return endpoint.substring(0, end);
     }
 
     @SuppressWarnings("unchecked")

@@ -30,9 +30,34 @@ import org.springframework.stereotype.Component;
 @Interceptor
 public class SubscriptionRules {
 
-    private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \\t]*([^\\r\\n]*)");
-    private static final Set<String> RESERVED_HEADERS =
-            Set.of("connection", "content-length", "expect", "host", "upgrade", "content-type", "transfer-encoding");
+    /** An HTTP header (RFC 9110 token name), its value in visible ASCII, spaces and tabs. */
+    private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \\t]*([\\t\\x20-\\x7E]*)");
+
+    /** What the delivery or its HTTP client sets, and what could route the request elsewhere behind a proxy. */
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "connection",
+            "content-length",
+            "content-type",
+            "date",
+            "expect",
+            "forwarded",
+            "from",
+            "host",
+            "transfer-encoding",
+            "upgrade",
+            "via",
+            "warning",
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "x-forwarded-proto",
+            "x-original-url",
+            "x-rewrite-url");
+
+    private static final int MAX_ENDPOINT = 2048;
+    private static final int MAX_CRITERIA = 2048;
+
+    /** Each write of the hospital is matched against each of its active Subscriptions. */
+    static final int MAX_ACTIVE = 100;
 
     private final FhirContext fhir;
     private final SearchParamMatcher matcher;
@@ -51,6 +76,10 @@ public class SubscriptionRules {
     public void creating(IBaseResource resource, RequestDetails request) {
         if (resource instanceof Subscription subscription) {
             check(subscription, request);
+            if (active.of(RequestTenants.of(request)).size() >= MAX_ACTIVE) {
+                throw refused("This hospital has " + MAX_ACTIVE + " active Subscriptions, as many as it may have:"
+                        + " set one it no longer needs off, or delete it");
+            }
         }
     }
 
@@ -86,6 +115,9 @@ public class SubscriptionRules {
         Subscription.SubscriptionChannelComponent channel = subscription.getChannel();
         if (channel.getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
             throw refused("Subscription.channel.type: this server delivers rest-hook notifications only");
+        }
+        if (subscription.hasCriteria() && subscription.getCriteria().length() > MAX_CRITERIA) {
+            throw refused("Subscription.criteria is longer than " + MAX_CRITERIA + " characters");
         }
         String type = criteriaType(subscription.getCriteria());
         if ("AuditEvent".equals(type)) {
@@ -140,8 +172,10 @@ public class SubscriptionRules {
                 || uri.getHost() == null) {
             throw refused("Subscription.channel.endpoint must be an http or https URL without user info");
         }
-        String normalized = uri.toString();
-        if (settings.allowedEndpoints().stream().noneMatch(normalized::startsWith)) {
+        if (endpoint.length() > MAX_ENDPOINT) {
+            throw refused("Subscription.channel.endpoint is longer than " + MAX_ENDPOINT + " characters");
+        }
+        if (!settings.allows(endpoint)) {
             throw refused("Subscription.channel.endpoint is not among the addresses this server may notify"
                     + " (rehab.subscriptions.allowed-endpoints)");
         }

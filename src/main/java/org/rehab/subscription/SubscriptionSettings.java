@@ -1,7 +1,10 @@
 package org.rehab.subscription;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -27,11 +30,42 @@ public record SubscriptionSettings(
         @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("60s") Duration lease) {
 
+    private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[eEfF]|5[cC])");
+
     public SubscriptionSettings {
         if (lease.compareTo(timeout.multipliedBy(2)) <= 0) {
             throw new IllegalArgumentException("rehab.subscriptions.lease (" + lease
                     + ") must be longer than twice the timeout: a worker delivers nothing that could outlast it");
         }
+    }
+
+    /**
+     * Whether notifications may go to this endpoint: an http(s) URL without user info or encoded dots, slashes and
+     * backslashes in its path, that once normalized starts with an allowed prefix and leaves it at a boundary (the
+     * prefix ends with '/' or ':', or the URL goes on with '/', '?' or '#'), so that {@code https://ehr.north}
+     * allows neither {@code https://ehr.north.example} nor {@code https://ehr.north:6379}.
+     */
+    boolean allows(String endpoint) {
+        URI uri;
+        try {
+            uri = endpoint == null ? null : URI.create(endpoint);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (uri == null
+                || uri.getRawUserInfo() != null
+                || uri.getHost() == null
+                || !Set.of("http", "https").contains(String.valueOf(uri.getScheme()))
+                || ENCODED_SEPARATOR.matcher(String.valueOf(uri.getRawPath())).find()) {
+            return false;
+        }
+        String normalized = uri.normalize().toString();
+        return allowedEndpoints.stream()
+                .anyMatch(prefix -> normalized.startsWith(prefix)
+                        && (prefix.endsWith("/")
+                                || prefix.endsWith(":")
+                                || normalized.length() == prefix.length()
+                                || "/?#".indexOf(normalized.charAt(prefix.length())) >= 0));
     }
 
     /** The wait before the next attempt: the initial delay, doubled at every failure, capped. */

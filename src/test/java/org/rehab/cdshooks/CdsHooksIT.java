@@ -218,6 +218,16 @@ class CdsHooksIT extends SecuredServerIT {
     }
 
     @Test
+    void fhirAuthorizationOfAnotherPatientReadsNoneOfThisPatientsRecommendations() throws IOException {
+        ObjectNode request = authorizedForNorth(
+                orderRequest("order-sign", "105", "draft-1", "718361005"),
+                tokens.userToken("patient-108", "openid launch/patient patient/*.read"));
+
+        assertRefused(
+                post(ORDER_SIGN, northToken(ORDER_SIGN), request), 412, "does not grant searching ServiceRequest");
+    }
+
+    @Test
     void fhirAuthorizationThatIsNotAValidTokenFailsThePrecondition() {
         ObjectNode request = authorizedForNorth(patientViewRequest("105"), "some-opaque-fhir-access-token");
 
@@ -310,6 +320,35 @@ class CdsHooksIT extends SecuredServerIT {
                 url(PATIENT_VIEW), UUID.randomUUID().toString(), Instant.now().minus(Duration.ofMinutes(5)));
         assertThat(post(PATIENT_VIEW, expired, patientViewRequest("108")).statusCode())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void aTokenLivingLongerThanFiveMinutesIsRefused() {
+        String longLived = TestEhr.NORTH.token(
+                url(PATIENT_VIEW), UUID.randomUUID().toString(), Instant.now().plus(Duration.ofHours(1)));
+        HttpResponse<String> refused = post(PATIENT_VIEW, longLived, patientViewRequest("108"));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("5 minutes");
+    }
+
+    @Test
+    void aTokenWithoutIatIsRefused() {
+        String noIat = TestEhr.NORTH.sign(new JWTClaimsSet.Builder()
+                .issuer(TestEhr.NORTH.issuer())
+                .audience(url(PATIENT_VIEW))
+                .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+                .jwtID(UUID.randomUUID().toString())
+                .build());
+        assertThat(post(PATIENT_VIEW, noIat, patientViewRequest("108")).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void anEncryptedTokenIsRefusedAsNotSigned() {
+        String header = base64Url("{\"alg\":\"RSA-OAEP-256\",\"enc\":\"A256GCM\"}");
+        HttpResponse<String> refused = post(PATIENT_VIEW, header + ".a.b.c.d", patientViewRequest("108"));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("not a signed JWT");
     }
 
     @Test

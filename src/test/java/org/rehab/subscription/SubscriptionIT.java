@@ -3,7 +3,13 @@ package org.rehab.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -80,6 +86,26 @@ class SubscriptionIT extends FhirServerIT {
     }
 
     @Test
+    void aReceiverThatNeverFinishesItsAnswerHoldsUpNoOtherHospital() throws Exception {
+        try (TricklingReceiver stuck = TricklingReceiver.start();
+                RestHookReceiver receiver = RestHookReceiver.start()) {
+            String slow = createTenant("subsslow");
+            String other = createTenant("subsfast");
+            subscribe(slow, stuck.endpoint());
+            subscribe(other, receiver.endpoint());
+            loadDemoData(slow);
+            loadDemoData(other);
+
+            recommend(slow, "108", "105", "102");
+            List<String> others = recommend(other, "105");
+
+            eventually("the other hospital's recommendation is notified", () -> receiver.paths()
+                    .containsAll(others.stream().map(id -> "/notify/" + id).toList()));
+            eventually("the trickling receiver's notifications are tried again", () -> stuck.requests() > 4);
+        }
+    }
+
+    @Test
     void aSubscriptionTheServerCannotHonourIsRefused() {
         String hospital = createTenant("subsbad");
         Subscription websocket = subscription("http://127.0.0.1:9/notify");
@@ -96,6 +122,16 @@ class SubscriptionIT extends FhirServerIT {
         Subscription hostHeader = subscription("http://127.0.0.1:9/notify");
         hostHeader.getChannel().addHeader("Host: internal.example");
         assertRefused(hospital, hostHeader, "not a header the delivery sets itself");
+
+        Subscription undeliverableHeader = subscription("http://127.0.0.1:9/notify");
+        undeliverableHeader.getChannel().addHeader("X-Site: Nord\u2013Klinik");
+        assertRefused(hospital, undeliverableHeader, "not a header the delivery sets itself");
+
+        Subscription proxyRouting = subscription("http://127.0.0.1:9/notify");
+        proxyRouting.getChannel().addHeader("X-Original-URL: /admin");
+        assertRefused(hospital, proxyRouting, "not a header the delivery sets itself");
+
+        assertRefused(hospital, subscription("http://127.0.0.1:9/hooks/%2e%2e/admin"), "allowed-endpoints");
 
         Subscription auditTrail = subscription("http://127.0.0.1:9/notify");
         auditTrail.setCriteria("AuditEvent?outcome=0");
@@ -135,6 +171,52 @@ class SubscriptionIT extends FhirServerIT {
                 .setPayload("application/fhir+json")
                 .addHeader("Authorization: Bearer receiver-secret");
         return subscription;
+    }
+
+    /** A receiver that answers 200 and then sends its body a byte a second, never ending it. */
+    private static final class TricklingReceiver implements AutoCloseable {
+
+        private final HttpServer server;
+        private final AtomicInteger requests = new AtomicInteger();
+
+        private TricklingReceiver(HttpServer server) {
+            this.server = server;
+        }
+
+        static TricklingReceiver start() throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            TricklingReceiver receiver = new TricklingReceiver(server);
+            server.createContext("/", exchange -> {
+                receiver.requests.incrementAndGet();
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(200, 0);
+                try (var body = exchange.getResponseBody()) {
+                    for (int i = 0; i < 120; i++) {
+                        body.write(' ');
+                        body.flush();
+                        Thread.sleep(1_000);
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the server gave up on this answer
+                }
+            });
+            server.start();
+            return receiver;
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/notify";
+        }
+
+        int requests() {
+            return requests.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** Evaluates the patients; the recommendations created, as {@code ServiceRequest/{id}}. */

@@ -41,7 +41,29 @@ class SubscriptionScopeIT extends SecuredServerIT {
                         tokens.userToken("north-therapist", "openid user/*.cruds"),
                         SUBSCRIPTION),
                 403,
-                "changed by a hospital's administrators and its EHR back ends only");
+                "read and changed by a hospital's administrators and its EHR back ends only");
+    }
+
+    @Test
+    void aTherapistReadsNoSubscriptionNorTheCredentialsItsReceiverExpects() {
+        String created = send(
+                        "POST",
+                        "/fhir/north/Subscription",
+                        northEhr("system/Subscription.cruds system/ServiceRequest.rs"),
+                        SUBSCRIPTION.replace(
+                                "\"payload\"",
+                                "\"header\":[\"Authorization: Bearer receiver-secret\"]," + "\"payload\""))
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        String id = created.replaceAll(".*/Subscription/([^/]+)/_history/.*", "$1");
+        String therapist = tokens.userToken("north-therapist", "openid user/*.cruds");
+
+        assertRefused(get("/fhir/north/Subscription/" + id, therapist), 403, "read and changed by");
+        assertRefused(get("/fhir/north/Subscription", therapist), 403, "read and changed by");
+        assertThat(get("/fhir/north/Subscription/" + id, northEhr("system/Subscription.rs"))
+                        .body())
+                .contains("receiver-secret");
     }
 
     @Test

@@ -113,11 +113,12 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             // The ADT feed of one hospital (AdtFeedIT), on a free port of loopback.
             values.add("rehab.adt.ports." + ADT_TENANT + "=" + adtPort());
             values.add("rehab.adt.ports." + OTHER_ADT_TENANT + "=" + otherAdtPort());
-            // Subscriptions notify receivers the tests start on loopback, and retry within a second.
+            // Subscriptions notify receivers the tests start on loopback, give them 2 s, and retry within a second.
             values.add("rehab.subscriptions.allowed-endpoints=http://127.0.0.1:");
             values.add("rehab.subscriptions.retry-initial-delay=200ms");
             values.add("rehab.subscriptions.retry-max-delay=1s");
             values.add("rehab.subscriptions.poll-interval=50ms");
+            values.add("rehab.subscriptions.timeout=2s");
             properties = TestPropertyValues.of(values);
         }
         return properties;
