@@ -77,6 +77,11 @@ async function therapistOfNorth() {
   for (const part of ["Physical Therapy", "Post-Op Rehabilitation Plan", "Chronic pain", "Latest BMI", "knee", "HL7 alert"]) {
     expect(patient.toLowerCase().includes(part.toLowerCase()), `"${part}" missing on the patient page`);
   }
+  const painCard = await page.locator(".evidence section.card").first().textContent();
+  expect(painCard.includes("Chronic pain"), "the chronic-pain card does not list the chronic pain");
+  expect(!painCard.includes("Hypertensive"), "the chronic-pain card lists a condition that is not chronic pain");
+  const postOpCard = await page.textContent("article.recommendation[data-recommendation='Post-Op Rehabilitation Plan']");
+  expect(/Evidence: .*knee/i.test(postOpCard), "the post-op plan's card does not name the surgery as its evidence");
   expect(!page.url().includes("108"), "patient data in the URL");
   await page.screenshot({ path: `${shots}/2-patient-108.png`, fullPage: true });
   console.log("ok - patient page");
@@ -159,6 +164,7 @@ async function patient108() {
   await page.waitForSelector("h2:has-text('Your recommendations')");
   const mine = await page.textContent("main");
   expect(mine.includes("Post-Op Rehabilitation Plan"), "their active recommendation is missing");
+  expect(mine.includes("recover your strength safely"), "the recommendation is not in the catalog's plain words");
   expect(!mine.includes("Physical Therapy"), "the declined recommendation is still shown");
   expect(!mine.includes("Weight Management"), "another patient's recommendation is shown");
   await page.screenshot({ path: `${shots}/7-patient-home-phone.png`, fullPage: true });

@@ -14,11 +14,6 @@ const SCOPES = {
   therapist: "openid fhirUser user/*.cruds online_access",
   patient: "openid fhirUser launch/patient patient/*.rs online_access",
 };
-const PLAIN_WORDS = {
-  "91251008": "Physical therapy: sessions with a physiotherapist to ease your pain and keep you moving.",
-  "718361005": "A weight management programme: support with food and activity to reach a healthier weight.",
-  "52052004": "A rehabilitation plan after your operation, to help you recover your strength safely.",
-};
 
 FHIR.oauth2.settings.refreshTokenWithClientId = true; // Keycloak wants the public client's id on refresh
 
@@ -164,12 +159,29 @@ async function worklistSection() {
 
 // ---- Therapist: one patient ----
 
+// The codes this hospital's rules count as chronic pain, asked once.
+let chronicPainCodes;
+async function chronicPain(f, id) {
+  if (!chronicPainCodes) {
+    const criteria = await f.get("$clinical-criteria");
+    chronicPainCodes = (criteria.parameter ?? []).filter((p) => p.name === "chronicPainCode")
+      .map((p) => `${p.valueCoding.system}|${p.valueCoding.code}`);
+  }
+  if (!chronicPainCodes.length) return { entry: [] };
+  const codes = chronicPainCodes.map(encodeURIComponent).join(",");
+  const found = await f.get(`Condition?patient=${id}&clinical-status=active,recurrence,relapse&code=${codes}&_count=100`);
+  // As the rules do: a refuted or mistaken condition is no evidence.
+  found.entry = (found.entry ?? []).filter((e) => !["refuted", "entered-in-error"]
+    .includes(e.resource.verificationStatus?.coding?.[0]?.code));
+  return found;
+}
+
 async function showPatient(id) {
   say("Loading the patient…");
   const f = session.fhir;
   const [patient, conditions, bmis, procedures, requests, communications] = await Promise.all([
     f.get(`Patient/${id}`),
-    f.get(`Condition?patient=${id}&clinical-status=active&_count=100`),
+    chronicPain(f, id),
     f.get(`Observation?patient=${id}&code=${encodeURIComponent("http://loinc.org|39156-5")}&_sort=date&_count=200`),
     f.get(`Procedure?patient=${id}&_include=Procedure:encounter&_sort=-date&_count=50`),
     f.get(`ServiceRequest?subject=Patient/${id}&_revinclude=Provenance:target&_sort=-authored&_count=200`),
@@ -208,7 +220,7 @@ async function showPatient(id) {
         el("section", { class: "card" }, el("h4", {}, "Chronic pain"),
           entries(conditions).length
             ? el("ul", {}, ...entries(conditions).map((c) => el("li", {}, `${text(c.code)} (since ${formatDate(c.onsetDateTime ?? c.recordedDate)})`)))
-            : el("p", {}, "No active condition recorded.")),
+            : el("p", {}, "No chronic pain recorded.")),
         el("section", { class: "card" }, el("h4", {}, "Body mass index"), bmiChart(entries(bmis))),
         el("section", { class: "card" }, el("h4", {}, "Surgeries"),
           surgeries.length
@@ -233,7 +245,10 @@ function department(procedure, encounters) {
 
 function recommendationCard(request, provenance, alerts, patientId) {
   const isProposal = request.intent === "proposal";
-  const evidence = (request.reasonReference ?? []).map((r) => r.display ?? r.reference);
+  // The conditions and observations are reasons; a surgery is supporting information (R4 reasonReference
+  // cannot name a Procedure).
+  const evidence = [...(request.reasonReference ?? []), ...(request.supportingInfo ?? [])]
+    .map((r) => r.display ?? r.reference);
   const delivery = alerts.map((c) => `${c.status === "completed" ? "delivered" : c.status === "not-done" ? "parked" : "pending"}`
     + (c.statusReason ? ` (${text(c.statusReason)})` : ""));
   const actions = el("div", { class: "actions" });
@@ -315,15 +330,25 @@ function askDeclineReason(request, patientId, actions) {
 
 async function showPatientHome() {
   say("Loading your recommendations…");
-  const bundle = await session.fhir.get(`ServiceRequest?subject=Patient/${session.patient}&status=active&_count=100`);
-  const requests = (bundle.entry ?? []).map((e) => e.resource);
+  const bundle = await session.fhir.get(`ServiceRequest?subject=Patient/${session.patient}&_count=200`);
+  const all = (bundle.entry ?? []).map((e) => e.resource);
+  const requests = all.filter((r) => r.status === "active");
+  // What each recommendation is, in plain words: the catalog's own (ActivityDefinition.usage), read by id (the
+  // canonical URL's last segment), as every caller may. A plan is what the proposal it is based on instantiates.
+  const byId = new Map(all.map((r) => [`ServiceRequest/${r.id}`, r]));
+  const canonicalOf = (r) => r.instantiatesCanonical?.[0]
+    ?? byId.get(r.basedOn?.[0]?.reference)?.instantiatesCanonical?.[0];
+  const canonicals = [...new Set(requests.map(canonicalOf).filter(Boolean))];
+  const definitions = await Promise.all(canonicals.map((url) =>
+    session.fhir.get(`ActivityDefinition/${encodeURIComponent(url.split("/").pop())}`).catch(() => null)));
+  const plainWords = new Map(definitions.filter(Boolean).map((d) => [d.url, d.usage]));
   render(
     el("section", { class: "mine" },
       el("h2", {}, "Your recommendations"),
       requests.length
         ? el("ul", { class: "plain" }, ...requests.map((r) => el("li", { class: "card" },
           el("strong", {}, text(r.code)),
-          el("p", {}, PLAIN_WORDS[r.code?.coding?.[0]?.code] ?? "Your care team recommends this for you."),
+          el("p", {}, plainWords.get(canonicalOf(r)) ?? "Your care team recommends this for you."),
           el("p", { class: "meta" }, `Since ${formatDate(r.authoredOn)}. Your therapist will talk it through with you.`))))
         : el("p", {}, "You have no active recommendations.")));
   say("");

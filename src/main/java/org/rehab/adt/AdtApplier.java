@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.rehab.conformance.ProfileValidatingInterceptor;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,8 +66,7 @@ class AdtApplier {
                     AdtAck.Error.UNSUPPORTED_EVENT_CODE,
                     "ADT^" + trigger + " is not taken here: A01, A03, A04, A08 and A40 are");
         }
-        SystemRequestDetails request = new SystemRequestDetails();
-        request.setTenantId(tenant);
+        SystemRequestDetails request = RequestTenants.systemRequestIn(tenant);
         // Built here from typed HL7 fields into FHIR's own types (a test holds them to a client's validation).
         ProfileValidatingInterceptor.writesServerBuiltResources(request, true);
         if ("A40".equals(trigger)) {

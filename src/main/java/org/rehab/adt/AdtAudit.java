@@ -47,7 +47,6 @@ class AdtAudit {
         AuditEvent.AuditEventAgentComponent sender = event.addAgent().setRequestor(true);
         sender.setWho(new Reference().setDisplay(AdtAck.senderOf(received)));
         sender.getNetwork().setAddress(peer).setType(AuditEvent.AuditEventAgentNetworkType._2);
-        // The tenant is read back from the observer's last segment, as for the REST audit.
         event.getSource()
                 .setObserver(new Reference()
                         .setDisplay("mllp://" + settings.bindAddress() + ":"
@@ -66,6 +65,6 @@ class AdtAudit {
                     .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
                     .setDescription("Merged into the patient above");
         }
-        trail.recordAuditEvent(event);
+        trail.record(tenant, event);
     }
 }

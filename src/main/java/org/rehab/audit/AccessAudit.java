@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
 import org.rehab.security.Callers;
+import org.rehab.security.RefusedRequests;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
@@ -24,7 +25,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * request; and operations such as {@code $evaluate}, whose reads and writes the server makes on its own account.
  */
 @Interceptor
-public class AccessAudit {
+public class AccessAudit implements RefusedRequests {
 
     private static final String AUDIT_TYPES = "http://terminology.hl7.org/CodeSystem/audit-event-type";
     private static final String INTERACTIONS = "http://hl7.org/fhir/restful-interaction";
@@ -76,7 +77,7 @@ public class AccessAudit {
         if (onInstance) {
             event.getEntityFirstRep().getWhat().setReference(publicBase + "/" + request.getTenantId() + "/" + target);
         }
-        trail.recordAuditEvent(event);
+        trail.record(request.getTenantId(), event);
     }
 
     @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
@@ -85,22 +86,24 @@ public class AccessAudit {
             String what = request.getId() != null && request.getId().hasIdPart()
                     ? request.getId().toUnqualifiedVersionless().getValue()
                     : request.getResourceName();
-            trail.recordAuditEvent(event(
-                    request.getFhirServerBase(),
-                    request.getRequestType().name(),
-                    interaction(request),
-                    what,
-                    request instanceof ServletRequestDetails servlet
-                            ? servlet.getServletRequest().getRemoteAddr()
-                            : null,
-                    exception.getStatusCode() + " " + exception.getMessage()));
+            trail.record(
+                    request.getTenantId(),
+                    event(
+                            request.getFhirServerBase(),
+                            request.getRequestType().name(),
+                            interaction(request),
+                            what,
+                            request instanceof ServletRequestDetails servlet
+                                    ? servlet.getServletRequest().getRemoteAddr()
+                                    : null,
+                            exception.getStatusCode() + " " + exception.getMessage()));
         }
         return true;
     }
 
-    /** A request refused before it reached HAPI (no or an invalid token), against the tenant in its URL. */
-    public void recordUnauthenticated(String fhirBase, String method, String remoteAddress, String reason) {
-        trail.recordAuditEvent(event(fhirBase, method, null, null, remoteAddress, "401 " + reason));
+    @Override
+    public void unauthenticated(String tenant, String fhirBase, String method, String remoteAddress, String reason) {
+        trail.record(tenant, event(fhirBase, method, null, null, remoteAddress, "401 " + reason));
     }
 
     private static AuditEvent event(

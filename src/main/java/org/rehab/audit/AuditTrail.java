@@ -2,7 +2,6 @@ package org.rehab.audit;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.rehab.tenant.RegisteredTenants;
+import org.rehab.tenant.RequestTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -68,9 +68,14 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
         this.clock = clock;
     }
 
+    /** HAPI's Basic Audit Log Patterns hand over their events without the request: its tenant is the observer's. */
     @Override
     public void recordAuditEvent(AuditEvent auditEvent) {
-        String tenant = tenantOf(auditEvent);
+        record(tenantOf(auditEvent), auditEvent);
+    }
+
+    /** Records an event of a request to a hospital's tenant; none when the request reached no hospital. */
+    public void record(String tenant, AuditEvent auditEvent) {
         if (tenant == null || !tenants.exists(tenant)) {
             return; // the request never reached a hospital: nothing of theirs to audit, nowhere to store it
         }
@@ -88,8 +93,8 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
         }
     }
 
-    /** The hospital tenant an event belongs to, or null when the request was not to one. */
-    static String tenantOf(AuditEvent event) {
+    /** The hospital tenant a BALP event belongs to (its observer is the request's FHIR base), or null. */
+    private static String tenantOf(AuditEvent event) {
         String base = event.getSource().getObserver().getDisplay();
         if (base == null) {
             return null;
@@ -224,8 +229,6 @@ public class AuditTrail implements IBalpAuditEventSink, SmartLifecycle {
                     .setMethod(Bundle.HTTPVerb.PUT)
                     .setUrl("AuditEvent/" + entry.eventId());
         }
-        SystemRequestDetails request = new SystemRequestDetails();
-        request.setTenantId(tenant);
-        systemDao.transaction(request, bundle);
+        systemDao.transaction(RequestTenants.systemRequestIn(tenant), bundle);
     }
 }

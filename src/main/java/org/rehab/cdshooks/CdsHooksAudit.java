@@ -44,7 +44,6 @@ class CdsHooksAudit {
         AuditEvent.AuditEventAgentComponent caller = event.addAgent().setRequestor(true);
         caller.setWho(new Reference().setDisplay(ehr));
         caller.getNetwork().setAddress(address).setType(AuditEvent.AuditEventAgentNetworkType._2);
-        // The tenant is read back from the observer's last segment, as for the REST audit.
         event.getSource().setObserver(new Reference().setDisplay(serverBase + "/cds/" + tenant));
         event.addEntity()
                 .setWhat(new Reference().setDisplay("CDS Hooks hook instance " + call.hookInstance()))
@@ -54,6 +53,6 @@ class CdsHooksAudit {
                     .setWhat(new Reference("Patient/" + patientId))
                     .setType(new Coding(ENTITY_TYPES, "1", "Person"));
         }
-        trail.recordAuditEvent(event);
+        trail.record(tenant, event);
     }
 }

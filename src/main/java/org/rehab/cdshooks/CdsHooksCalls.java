@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.rehab.recommendation.Evaluation;
 import org.rehab.recommendation.PatientEvaluator;
 import org.rehab.recommendation.SuppliedRecord;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.stereotype.Component;
 
@@ -43,8 +44,7 @@ class CdsHooksCalls {
             throw new InvalidRequestException(
                     "Service " + service.id() + " answers the " + service.hook() + " hook, not " + call.hook());
         }
-        SystemRequestDetails inTenant = new SystemRequestDetails();
-        inTenant.setTenantId(tenant);
+        SystemRequestDetails inTenant = RequestTenants.systemRequestIn(tenant);
         call.contextText("patientId");
         String patientId =
                 call.patientId().orElseThrow(() -> new InvalidRequestException("context.patientId is not a FHIR id"));

@@ -13,7 +13,6 @@ import ca.uhn.fhir.jpa.partition.PartitionManagementProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
-import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
@@ -36,12 +35,14 @@ import org.rehab.hl7.ResendOperationProvider;
 import org.rehab.observability.RequestLogInterceptor;
 import org.rehab.observability.RequestMetricsInterceptor;
 import org.rehab.population.PopulationEvaluationProvider;
+import org.rehab.recommendation.ClinicalCriteriaOperationProvider;
 import org.rehab.recommendation.EvaluateOperationProvider;
 import org.rehab.recommendation.RecommendationLifecycleInterceptor;
 import org.rehab.recommendation.RecommendationProfileInterceptor;
 import org.rehab.recommendation.RecordRevisionInterceptor;
 import org.rehab.recommendation.RulesOperationProvider;
 import org.rehab.security.AdministeredResourcesInterceptor;
+import org.rehab.security.Callers;
 import org.rehab.security.CapabilityStatementSecurityInterceptor;
 import org.rehab.security.CompartmentResultsInterceptor;
 import org.rehab.security.PatientSearchNarrowingInterceptor;
@@ -112,7 +113,7 @@ class FhirServerConfig {
     @Bean
     @Primary
     TenantBoundPagingProvider tenantBoundPagingProvider(JdbcTemplate jdbc, Clock clock) {
-        return new TenantBoundPagingProvider(jdbc, clock);
+        return new TenantBoundPagingProvider(jdbc, clock, Callers::currentIdentity);
     }
 
     @Bean
@@ -138,6 +139,7 @@ class FhirServerConfig {
             EvaluateOperationProvider evaluateOperation,
             PopulationEvaluationProvider populationEvaluation,
             RulesOperationProvider rulesOperations,
+            ClinicalCriteriaOperationProvider criteriaOperation,
             ResendOperationProvider resendOperation,
             BulkDataExportProvider bulkExport,
             IJobPersistence jobs,
@@ -147,8 +149,6 @@ class FhirServerConfig {
             BalpAuditCaptureInterceptor auditCapture,
             AccessAudit accessAudit,
             MeterRegistry meterRegistry) {
-        // Unknown elements and invalid primitive values are client errors (400), never silently dropped.
-        fhirContext.setParserErrorHandler(new StrictErrorHandler());
         Set<String> resourceTypes = fhirContext.getResourceTypes();
 
         // Storage: every read and write, from REST or from inside the server.
@@ -179,6 +179,7 @@ class FhirServerConfig {
         server.registerProvider(evaluateOperation);
         server.registerProvider(populationEvaluation);
         server.registerProvider(rulesOperations);
+        server.registerProvider(criteriaOperation);
         server.registerProvider(resendOperation);
         server.registerProvider(bulkExport);
         var capabilityStatement = new JpaCapabilityStatementProvider(

@@ -13,10 +13,12 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.rehab.database.DatabasePlatform;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
@@ -76,6 +78,23 @@ class FhirStorageConfig {
         };
     }
 
+    /**
+     * HAPI's FhirContext parses strictly: unknown elements and invalid primitive values are client errors (400),
+     * never silently dropped. Parsers that must be lenient (CDS Hooks prefetch, packages) say so themselves.
+     */
+    @Bean
+    static BeanPostProcessor strictParsing() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof FhirContext fhirContext) {
+                    fhirContext.setParserErrorHandler(new StrictErrorHandler());
+                }
+                return bean;
+            }
+        };
+    }
+
     @Bean
     PartitionSettings partitionSettings() {
         PartitionSettings settings = new PartitionSettings();
@@ -94,15 +113,20 @@ class FhirStorageConfig {
         return new SubscriptionSettings();
     }
 
+    /** The database this server runs on, from its JDBC URL. */
+    @Bean
+    DatabasePlatform databasePlatform(DataSourceProperties dataSource) {
+        return DatabasePlatform.fromJdbcUrl(dataSource.determineUrl());
+    }
+
     @Bean
     @Primary
     LocalContainerEntityManagerFactoryBean entityManagerFactory(
             DataSource dataSource,
-            DataSourceProperties dataSourceProperties,
+            DatabasePlatform platform,
             ConfigurableListableBeanFactory beanFactory,
             FhirContext fhirContext,
             JpaStorageSettings storageSettings) {
-        DatabasePlatform platform = DatabasePlatform.fromJdbcUrl(dataSourceProperties.determineUrl());
         SchemaMigration.migrate(dataSource, platform);
 
         LocalContainerEntityManagerFactoryBean factory =
@@ -121,7 +145,7 @@ class FhirStorageConfig {
 
     private static Properties hibernateProperties(DatabasePlatform platform) {
         Properties properties = new Properties();
-        properties.put("hibernate.dialect", platform.hibernateDialect);
+        properties.put("hibernate.dialect", platform.hibernateDialect());
         properties.put("hibernate.hbm2ddl.auto", "none");
         properties.put("hibernate.search.enabled", "false");
         properties.put("hibernate.jdbc.batch_size", "50");

@@ -2,6 +2,7 @@ package org.rehab.config;
 
 import java.util.List;
 import org.apache.commons.dbcp2.BasicDataSource;
+import org.rehab.database.DatabasePlatform;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 

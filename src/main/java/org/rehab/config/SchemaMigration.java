@@ -7,6 +7,7 @@ import ca.uhn.fhir.util.VersionEnum;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.rehab.database.DatabasePlatform;
 
 /**
  * Creates or upgrades the database schema before Hibernate starts: HAPI's tables with HAPI's own migration
@@ -20,7 +21,7 @@ final class SchemaMigration {
 
     static void migrate(DataSource dataSource, DatabasePlatform platform) {
         HapiMigrator migrator =
-                new HapiMigrator(SchemaMigrator.HAPI_FHIR_MIGRATION_TABLENAME, dataSource, platform.driverType);
+                new HapiMigrator(SchemaMigrator.HAPI_FHIR_MIGRATION_TABLENAME, dataSource, platform.driverType());
         migrator.createMigrationTableIfRequired();
         migrator.addTasks(
                 new HapiFhirJpaMigrationTasks(Set.of("database-partition-mode")).getAllTasks(VersionEnum.values()));

@@ -2,6 +2,7 @@ package org.rehab.hl7;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One HL7 v2 alert to one endpoint, as the outbox holds it; {@code id} 0 for one not stored yet. An alert whose
@@ -30,9 +31,19 @@ record Alert(
         PARKED
     }
 
+    private static final String COMMUNICATION_PREFIX = "hl7-";
+
     /** The id of the alert's Communication in its tenant. */
     String communicationId() {
-        return "hl7-" + controlId.toLowerCase(Locale.ROOT);
+        return COMMUNICATION_PREFIX + controlId.toLowerCase(Locale.ROOT);
+    }
+
+    /** The control id of the alert a Communication stands for, if its id is an alert's. */
+    static Optional<String> controlIdOf(String communicationId) {
+        return communicationId.startsWith(COMMUNICATION_PREFIX)
+                ? Optional.of(
+                        communicationId.substring(COMMUNICATION_PREFIX.length()).toUpperCase(Locale.ROOT))
+                : Optional.empty();
     }
 
     Alert delivered(String ackCode, Instant at) {

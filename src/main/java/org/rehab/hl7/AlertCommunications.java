@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.rehab.conformance.ProfileValidatingInterceptor;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,7 +54,7 @@ class AlertCommunications {
                         .setMethod(Bundle.HTTPVerb.PUT)
                         .setUrl("Communication/" + alert.communicationId());
             }
-            SystemRequestDetails asServer = MllpEndpoints.request(tenant);
+            SystemRequestDetails asServer = RequestTenants.systemRequestIn(tenant);
             ProfileValidatingInterceptor.writesServerBuiltResources(asServer, true);
             systemDao.transactionNested(asServer, bundle);
         });

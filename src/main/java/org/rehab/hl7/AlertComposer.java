@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,7 +48,7 @@ class AlertComposer {
         ServiceRequest recommendation =
                 fhir.newJsonParser().parseResource(ServiceRequest.class, request.serviceRequest());
         Patient patient = daos.getResourceDao(Patient.class)
-                .read(new IdType("Patient", request.patientId()), MllpEndpoints.request(request.tenant()));
+                .read(new IdType("Patient", request.patientId()), RequestTenants.systemRequestIn(request.tenant()));
         Coding reason = reasonForStudy(recommendation, request.tenant());
         OrderControl control = OrderControl.of(request.orderControl());
         List<Alert> alerts = new ArrayList<>();
@@ -86,7 +87,7 @@ class AlertComposer {
         IdType id = new IdType(evidence.getReference());
         try {
             Resource resource = (Resource) daos.getResourceDao(id.getResourceType())
-                    .read(id.toUnqualifiedVersionless(), MllpEndpoints.request(tenant));
+                    .read(id.toUnqualifiedVersionless(), RequestTenants.systemRequestIn(tenant));
             if (resource instanceof Condition condition) {
                 return condition.getCode().getCodingFirstRep();
             }

@@ -203,7 +203,8 @@ class AlertOutbox {
 
     /**
      * Puts an undelivered alert (or a parked request) back in the queue, due now, unless a worker is sending it
-     * at this moment; its state afterwards, or empty if there is no such alert. In the caller's transaction, which
+     * at this moment; its state afterwards, or empty if nothing was put back (no such alert, delivered, or being
+     * sent). In the caller's transaction, which
      * holds the alert's row until it commits.
      */
     Optional<Alert> resend(String tenant, String controlId, Instant now) {
@@ -216,18 +217,18 @@ class AlertOutbox {
                     tenant,
                     controlId);
         }
-        jdbc.update(
+        int alerts = jdbc.update(
                 "UPDATE rehab_alert SET status = 'PENDING', next_attempt_at = ? WHERE tenant = ? AND control_id = ?"
                         + " AND status <> 'DELIVERED' AND (claimed_until IS NULL OR claimed_until < ?)",
                 Timestamp.from(now),
                 tenant,
                 controlId,
                 Timestamp.from(now));
-        jdbc.update(
+        int requests = jdbc.update(
                 "UPDATE rehab_alert_request SET status = 'NEW' WHERE tenant = ? AND control_id = ? AND status = 'PARKED'",
                 tenant,
                 controlId);
-        return byControlId(tenant, controlId);
+        return alerts + requests > 0 ? byControlId(tenant, controlId) : Optional.empty();
     }
 
     /** The alert with this control id, or the request that has not been built into it yet. */

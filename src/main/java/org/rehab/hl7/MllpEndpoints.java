@@ -2,7 +2,6 @@ package org.rehab.hl7;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.IdType;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,14 +52,14 @@ class MllpEndpoints {
         SearchParameterMap mllp = SearchParameterMap.newSynchronous()
                 .add("connection-type", new TokenParam(CONNECTION_TYPES, MLLP))
                 .add("status", new TokenParam("active"));
-        return daos.getResourceDao(Endpoint.class).searchForResources(mllp, request(tenant));
+        return daos.getResourceDao(Endpoint.class).searchForResources(mllp, RequestTenants.systemRequestIn(tenant));
     }
 
     /** The endpoint if it still exists and is active. */
     Optional<Endpoint> activeById(String tenant, String endpointId) {
         try {
-            Endpoint endpoint =
-                    daos.getResourceDao(Endpoint.class).read(new IdType("Endpoint", endpointId), request(tenant));
+            Endpoint endpoint = daos.getResourceDao(Endpoint.class)
+                    .read(new IdType("Endpoint", endpointId), RequestTenants.systemRequestIn(tenant));
             return endpoint.getStatus() == Endpoint.EndpointStatus.ACTIVE ? Optional.of(endpoint) : Optional.empty();
         } catch (ResourceNotFoundException | ResourceGoneException e) {
             return Optional.empty();
@@ -77,11 +77,5 @@ class MllpEndpoints {
         } catch (Exception e) {
             return Optional.empty();
         }
-    }
-
-    static SystemRequestDetails request(String tenant) {
-        SystemRequestDetails request = new SystemRequestDetails();
-        request.setTenantId(tenant);
-        return request;
     }
 }

@@ -8,7 +8,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -48,17 +47,23 @@ public class ResendOperationProvider {
     public OperationOutcome resend(@IdParam IdType communication, RequestDetails request) {
         String id = communication.getIdPart();
         String tenant = request.getTenantId();
-        if (!id.startsWith("hl7-")) {
-            throw new ResourceNotFoundException("Communication/" + id + " is not an HL7 alert");
-        }
-        String controlId = id.substring(4).toUpperCase(Locale.ROOT);
+        String controlId = Alert.controlIdOf(id)
+                .orElseThrow(() -> new ResourceNotFoundException("Communication/" + id + " is not an HL7 alert"));
         Alert alert = outbox.byControlId(tenant, controlId)
                 .orElseThrow(() -> new ResourceNotFoundException("Communication/" + id + " is not an HL7 alert"));
         if (alert.status() == Alert.Status.DELIVERED) {
             throw new ResourceVersionConflictException("Alert " + controlId + " was delivered already");
         }
-        transaction.executeWithoutResult(status -> outbox.resend(tenant, controlId, clock.instant())
-                .ifPresent(queued -> communications.write(List.of(queued))));
+        Boolean queued = transaction.execute(status -> outbox.resend(tenant, controlId, clock.instant())
+                .map(again -> {
+                    communications.write(List.of(again));
+                    return true;
+                })
+                .orElse(false));
+        if (!Boolean.TRUE.equals(queued)) {
+            throw new ResourceVersionConflictException("Alert " + controlId
+                    + " is being sent right now, or was delivered meanwhile: try again if it is not");
+        }
         signal.signal();
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue()

@@ -29,6 +29,7 @@ import org.rehab.recommendation.PatientEvaluator;
 import org.rehab.recommendation.RuleLibrary;
 import org.rehab.recommendation.rules.RecommendationType;
 import org.rehab.recommendation.rules.RuleSet;
+import org.rehab.tenant.RequestTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -65,8 +66,7 @@ class ChunkEvaluator implements ILastJobStepWorker<PopulationParameters, Patient
         PopulationParameters run = step.getParameters();
         List<String> patients = step.getData().patientIds();
         Set<String> recorded = runs.alreadyEvaluated(run.runId(), patients);
-        SystemRequestDetails request = SystemRequestDetails.forRequestPartitionId(null);
-        request.setTenantId(run.tenant());
+        SystemRequestDetails request = RequestTenants.systemRequestIn(run.tenant());
         RuleSet candidate = run.candidate() == null ? null : rules.candidate(run.candidate());
         if (candidate != null) {
             if (!candidate.version().equals(run.candidateVersion())) {

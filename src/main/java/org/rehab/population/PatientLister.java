@@ -15,6 +15,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import org.rehab.tenant.RequestTenants;
 
 /**
  * The first step of a population evaluation: lists the patients it covers (every patient of the tenant, or the
@@ -50,8 +51,7 @@ class PatientLister implements IFirstJobStepWorker<PopulationParameters, Patient
         if (runs.cancelled(run.runId())) {
             return RunOutcome.SUCCESS;
         }
-        SystemRequestDetails request = SystemRequestDetails.forRequestPartitionId(null);
-        request.setTenantId(run.tenant());
+        SystemRequestDetails request = RequestTenants.systemRequestIn(run.tenant());
         List<String> patients = run.group() == null ? everyPatient(request) : members(request, run.group());
         runs.listed(run.runId(), patients.size());
         int chunk = Math.max(1, Math.min(CHUNK, (patients.size() + FEWEST_CHUNKS - 1) / FEWEST_CHUNKS));

@@ -15,6 +15,7 @@ import org.rehab.population.PopulationRuns.Ending;
 import org.rehab.population.PopulationRuns.Run;
 import org.rehab.recommendation.RuleLibrary;
 import org.rehab.recommendation.rules.RuleSet;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,8 +70,7 @@ class PopulationEvaluations {
         RuleSet candidate = candidateName == null ? null : rules.candidate(candidateName);
         String groupId = null;
         if (group != null) {
-            SystemRequestDetails inTenant = new SystemRequestDetails();
-            inTenant.setTenantId(tenant);
+            SystemRequestDetails inTenant = RequestTenants.systemRequestIn(tenant);
             groupId = daos.getResourceDao(Group.class)
                     .read(group.toUnqualifiedVersionless(), inTenant)
                     .getIdElement()

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.IdType;
+import org.rehab.tenant.RequestTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -140,8 +141,7 @@ class ChangedRecordEvaluator implements SmartLifecycle {
     }
 
     private void evaluate(EvaluationQueue.Claimed patient) {
-        SystemRequestDetails request = new SystemRequestDetails();
-        request.setTenantId(patient.tenant());
+        SystemRequestDetails request = RequestTenants.systemRequestIn(patient.tenant());
         try {
             evaluator.evaluate(request, new IdType("Patient", patient.patientId()));
             evaluated.increment();

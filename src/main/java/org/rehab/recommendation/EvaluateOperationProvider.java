@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /** {@code POST /fhir/{tenant}/Patient/{id}/$evaluate}: what does this patient need, and why. */
@@ -51,8 +52,7 @@ public class EvaluateOperationProvider {
         boolean onlyDryRun = dryRun != null && dryRun.booleanValue();
         // Once the caller may run $evaluate, the rule module reads the record and writes its recommendations
         // (with their Provenance, derived BMI and Device) as the server, not within the caller's scopes.
-        SystemRequestDetails asServer = new SystemRequestDetails();
-        asServer.setTenantId(request.getTenantId());
+        SystemRequestDetails asServer = RequestTenants.systemRequestIn(request.getTenantId());
         return EvaluationResponse.toParameters(evaluator.evaluate(asServer, patientId, onlyDryRun));
     }
 }

@@ -1,14 +1,12 @@
 package org.rehab.recommendation;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
+import org.rehab.database.DatabasePlatform;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -29,17 +27,17 @@ class RecordRevisions {
     private final NamedParameterJdbcTemplate named;
     private final String upsert;
 
-    RecordRevisions(JdbcTemplate jdbc, DataSource dataSource) throws SQLException {
+    RecordRevisions(JdbcTemplate jdbc, DatabasePlatform platform) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
-        try (Connection connection = dataSource.getConnection()) {
-            boolean postgres = connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-            this.upsert = postgres
-                    ? "INSERT INTO rehab_record_revision (tenant, patient_id, revision) VALUES (?, ?, ?)"
-                            + " ON CONFLICT (tenant, patient_id) DO UPDATE SET revision = EXCLUDED.revision"
-                    : "MERGE INTO rehab_record_revision (tenant, patient_id, revision) KEY (tenant, patient_id)"
-                            + " VALUES (?, ?, ?)";
-        }
+        this.upsert = switch (platform) {
+            case POSTGRESQL ->
+                "INSERT INTO rehab_record_revision (tenant, patient_id, revision) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (tenant, patient_id) DO UPDATE SET revision = EXCLUDED.revision";
+            case H2 ->
+                "MERGE INTO rehab_record_revision (tenant, patient_id, revision) KEY (tenant, patient_id)"
+                        + " VALUES (?, ?, ?)";
+        };
     }
 
     /** The revision of the patient's record and of the tenant's shared data, as one key; 0 when never written. */

@@ -20,6 +20,13 @@ public final class Callers {
         return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
     }
 
+    /** The current request's caller as its token's subject and client; empty in local mode, where anyone calls. */
+    public static String currentIdentity() {
+        return currentToken()
+                .map(token -> token.getSubject() + " " + token.getClaimAsString("azp"))
+                .orElse("");
+    }
+
     /** The OAuth client ({@code azp}) of the current request's token; empty in local mode. */
     public static Optional<String> currentClient() {
         return currentToken().map(token -> token.getClaimAsString("azp"));

@@ -11,6 +11,7 @@ import ca.uhn.fhir.util.FhirTerser;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
+import org.rehab.tenant.SharedDefinitions;
 
 /**
  * A token confined to one patient's compartment sees, in {@code $everything} and {@code _include} results, only that
@@ -37,7 +38,7 @@ public class CompartmentResultsInterceptor {
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
             if (resource != null
-                    && !SmartAuthorizationInterceptor.CATALOG_TYPES.contains(resource.fhirType())
+                    && !SharedDefinitions.CATALOG_TYPES.contains(resource.fhirType())
                     && !patient.get()
                             .getValue()
                             .equals(resource.getIdElement()

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.rehab.audit.AccessAudit;
 import org.rehab.web.FhirErrorResponses;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -67,7 +66,7 @@ class SecurityConfig {
     private static final String[] OPERATIONS_ROLES = {"monitoring", "admin"};
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, SecuritySettings settings, AccessAudit audit)
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecuritySettings settings, RefusedRequests audit)
             throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

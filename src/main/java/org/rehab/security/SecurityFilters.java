@@ -1,6 +1,6 @@
 package org.rehab.security;
 
-import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
+import org.rehab.tenant.RegisteredTenants;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -14,8 +14,8 @@ class SecurityFilters {
 
     @Bean
     FilterRegistrationBean<SmartConfigurationFilter> smartConfiguration(
-            SecuritySettings settings, IPartitionLookupSvc partitions) {
-        var registration = new FilterRegistrationBean<>(new SmartConfigurationFilter(settings, partitions));
+            SecuritySettings settings, RegisteredTenants tenants) {
+        var registration = new FilterRegistrationBean<>(new SmartConfigurationFilter(settings, tenants));
         registration.addUrlPatterns("/fhir/*");
         return registration;
     }

@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.rehab.security.SmartScope.Permission;
+import org.rehab.tenant.SharedDefinitions;
 
 /**
  * Deny by default, with HAPI's rules: a caller reaches their own hospital's tenant only (any other answers 403,
@@ -31,13 +32,6 @@ import org.rehab.security.SmartScope.Permission;
 public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     static final String DEFAULT = ProviderConstants.DEFAULT_PARTITION_NAME;
-
-    /** Read by every caller in every tenant: the recommendation catalog. */
-    static final Set<String> CATALOG_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
-
-    /** What administrators manage in the DEFAULT tenant, besides the catalog. */
-    private static final Set<String> DEFINITION_TYPES =
-            Set.of("ActivityDefinition", "PlanDefinition", "StructureDefinition", "ValueSet", "CodeSystem");
 
     public SmartAuthorizationInterceptor() {
         super(PolicyEnum.DENY);
@@ -64,7 +58,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     }
 
     private static List<IAuthRule> sharedDefinitions(Caller caller, RuleBuilder rules) {
-        for (String type : DEFINITION_TYPES) {
+        for (String type : SharedDefinitions.MANAGED_TYPES) {
             rules.allow("read the shared definitions")
                     .read()
                     .resourcesOfType(type)
@@ -114,7 +108,13 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     }
 
     private static List<IAuthRule> hospital(Caller caller, RuleBuilder rules) {
-        for (String type : CATALOG_TYPES) {
+        rules.allow("the hospital's clinical criteria (no patient data)")
+                .operation()
+                .named("$clinical-criteria")
+                .onServer()
+                .andAllowAllResponses()
+                .andThen();
+        for (String type : SharedDefinitions.CATALOG_TYPES) {
             rules.allow("read the recommendation catalog")
                     .read()
                     .resourcesOfType(type)

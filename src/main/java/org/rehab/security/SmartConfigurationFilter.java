@@ -1,8 +1,5 @@
 package org.rehab.security;
 
-import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -15,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.rehab.tenant.RegisteredTenants;
 import org.rehab.web.FhirErrorResponses;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -64,11 +62,11 @@ class SmartConfigurationFilter extends OncePerRequestFilter {
             "system/*.write");
 
     private final SecuritySettings settings;
-    private final IPartitionLookupSvc partitions;
+    private final RegisteredTenants tenants;
 
-    SmartConfigurationFilter(SecuritySettings settings, IPartitionLookupSvc partitions) {
+    SmartConfigurationFilter(SecuritySettings settings, RegisteredTenants tenants) {
         this.settings = settings;
-        this.partitions = partitions;
+        this.tenants = tenants;
     }
 
     @Override
@@ -82,7 +80,7 @@ class SmartConfigurationFilter extends OncePerRequestFilter {
         Matcher matcher = PATH.matcher(request.getRequestURI());
         matcher.matches();
         String tenant = matcher.group(1);
-        if (!knownTenant(tenant)) {
+        if (!tenants.exists(tenant)) {
             FhirErrorResponses.write(
                     response, 404, OperationOutcome.IssueType.NOTFOUND, "Unknown tenant '" + tenant + "'");
             return;
@@ -98,18 +96,6 @@ class SmartConfigurationFilter extends OncePerRequestFilter {
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "max-age=3600");
         JSON.writeValue(response.getOutputStream(), document());
-    }
-
-    private boolean knownTenant(String tenant) {
-        if (ProviderConstants.DEFAULT_PARTITION_NAME.equals(tenant)) {
-            return true;
-        }
-        try {
-            partitions.getPartitionByName(tenant);
-            return true;
-        } catch (ResourceNotFoundException e) {
-            return false;
-        }
     }
 
     Map<String, Object> document() {

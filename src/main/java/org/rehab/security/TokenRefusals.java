@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.rehab.audit.AccessAudit;
 import org.rehab.web.FhirErrorResponses;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
@@ -25,9 +24,9 @@ class TokenRefusals implements AuthenticationEntryPoint, AuthenticationFailureHa
     private static final Pattern TENANT_BASE = Pattern.compile("^.*?/fhir/[^/?]+");
 
     private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
-    private final AccessAudit audit;
+    private final RefusedRequests audit;
 
-    TokenRefusals(AccessAudit audit) {
+    TokenRefusals(RefusedRequests audit) {
         this.audit = audit;
     }
 
@@ -59,7 +58,13 @@ class TokenRefusals implements AuthenticationEntryPoint, AuthenticationFailureHa
                 response, HttpServletResponse.SC_UNAUTHORIZED, OperationOutcome.IssueType.LOGIN, reason);
         Matcher tenantBase = TENANT_BASE.matcher(request.getRequestURL());
         if (tenantBase.lookingAt()) {
-            audit.recordUnauthenticated(tenantBase.group(), request.getMethod(), request.getRemoteAddr(), reason);
+            String base = tenantBase.group();
+            audit.unauthenticated(
+                    base.substring(base.lastIndexOf('/') + 1),
+                    base,
+                    request.getMethod(),
+                    request.getRemoteAddr(),
+                    reason);
         }
     }
 }

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.List;
 import org.hl7.fhir.r4.model.Subscription;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,8 +44,7 @@ class ActiveSubscriptions {
     }
 
     private List<Active> read(String tenant) {
-        SystemRequestDetails inTenant = new SystemRequestDetails();
-        inTenant.setTenantId(tenant);
+        SystemRequestDetails inTenant = RequestTenants.systemRequestIn(tenant);
         return daos
                 .getResourceDao(Subscription.class)
                 .searchForResources(

@@ -20,6 +20,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
+import org.rehab.tenant.RequestTenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,8 +59,7 @@ class RestHookDelivery {
     }
 
     Outcome deliver(NotificationOutbox.Notification notification) throws InterruptedException {
-        SystemRequestDetails inTenant = new SystemRequestDetails();
-        inTenant.setTenantId(notification.tenant());
+        SystemRequestDetails inTenant = RequestTenants.systemRequestIn(notification.tenant());
         Optional<Subscription> found =
                 read(Subscription.class, new IdType("Subscription", notification.subscriptionId()), inTenant);
         if (found.isEmpty()) {

@@ -3,7 +3,6 @@ package org.rehab.tenant;
 import ca.uhn.fhir.jpa.entity.PartitionEntity;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -20,10 +19,12 @@ class InitialTenants implements ApplicationRunner {
 
     private final IPartitionLookupSvc partitions;
     private final TenancySettings settings;
+    private final RegisteredTenants tenants;
 
-    InitialTenants(IPartitionLookupSvc partitions, TenancySettings settings) {
+    InitialTenants(IPartitionLookupSvc partitions, TenancySettings settings, RegisteredTenants tenants) {
         this.partitions = partitions;
         this.settings = settings;
+        this.tenants = tenants;
     }
 
     @Override
@@ -32,7 +33,7 @@ class InitialTenants implements ApplicationRunner {
     }
 
     private void createIfMissing(String name, Integer id) {
-        if (exists(name)) {
+        if (tenants.hasPartition(name)) {
             return;
         }
         try {
@@ -40,19 +41,10 @@ class InitialTenants implements ApplicationRunner {
             log.info("Created tenant {} (partition {})", name, id);
         } catch (RuntimeException e) {
             partitions.invalidateCaches();
-            if (!exists(name)) {
+            if (!tenants.hasPartition(name)) {
                 throw e;
             }
             // Another instance sharing the database created it first.
-        }
-    }
-
-    private boolean exists(String name) {
-        try {
-            partitions.getPartitionByName(name);
-            return true;
-        } catch (ResourceNotFoundException e) {
-            return false;
         }
     }
 }

@@ -15,6 +15,7 @@ public class RegisteredTenants {
         this.partitions = partitions;
     }
 
+    /** Whether requests may name this tenant: DEFAULT, or a hospital's partition (never HAPI's "all partitions"). */
     public boolean exists(String tenant) {
         if (ProviderConstants.DEFAULT_PARTITION_NAME.equals(tenant)) {
             return true;
@@ -22,8 +23,13 @@ public class RegisteredTenants {
         if (tenant == null || ProviderConstants.ALL_PARTITIONS_TENANT_NAME.equals(tenant)) {
             return false;
         }
+        return hasPartition(tenant);
+    }
+
+    /** Whether a partition of this name is stored. */
+    boolean hasPartition(String name) {
         try {
-            partitions.getPartitionByName(tenant);
+            partitions.getPartitionByName(name);
             return true;
         } catch (ResourceNotFoundException e) {
             return false;

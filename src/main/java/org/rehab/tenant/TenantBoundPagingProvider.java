@@ -9,9 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-import org.rehab.security.Callers;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * HAPI's database-backed paging, with each search's pages bound to the tenant and the caller whose request made
@@ -27,11 +26,14 @@ public class TenantBoundPagingProvider extends DatabaseBackedPagingProvider {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final Supplier<String> callerIdentity;
     private final AtomicReference<Instant> lastCleanup = new AtomicReference<>(Instant.EPOCH);
 
-    public TenantBoundPagingProvider(JdbcTemplate jdbc, Clock clock) {
+    /** @param callerIdentity who calls: the same string for the same caller, empty for anyone (local mode) */
+    public TenantBoundPagingProvider(JdbcTemplate jdbc, Clock clock, Supplier<String> callerIdentity) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.callerIdentity = callerIdentity;
     }
 
     /** Not synchronized, unlike HAPI's: the owner is written outside HAPI's lock, so searches do not queue on it. */
@@ -73,12 +75,7 @@ public class TenantBoundPagingProvider extends DatabaseBackedPagingProvider {
         return request.getTenantId() == null ? "" : request.getTenantId();
     }
 
-    /** The token's subject and client; anyone on this server in local mode, where there are no tokens. */
-    private static String caller() {
-        return Callers.currentToken().map(TenantBoundPagingProvider::identity).orElse("");
-    }
-
-    private static String identity(Jwt token) {
-        return token.getSubject() + " " + token.getClaimAsString("azp");
+    private String caller() {
+        return callerIdentity.get();
     }
 }

@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.provider.ProviderConstants;
-import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -22,26 +21,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 @Interceptor
 public class TenantPartitionInterceptor {
-
-    /** Partitionable definitions that every tenant also reads from DEFAULT. */
-    private static final Set<String> SHARED_TYPES = Set.of("ActivityDefinition", "PlanDefinition");
-
-    /** What may be written to DEFAULT: the shared types and the conformance resources HAPI keeps there. */
-    private static final Set<String> DEFINITION_TYPES = Set.of(
-            "ActivityDefinition",
-            "PlanDefinition",
-            "StructureDefinition",
-            "ValueSet",
-            "CodeSystem",
-            "ConceptMap",
-            "NamingSystem",
-            "SearchParameter",
-            "Questionnaire",
-            "CapabilityStatement",
-            "CompartmentDefinition",
-            "OperationDefinition",
-            "Library",
-            "StructureMap");
 
     private static final String DEFAULT = ProviderConstants.DEFAULT_PARTITION_NAME;
     private static final String BINARY = "Binary";
@@ -56,7 +35,9 @@ public class TenantPartitionInterceptor {
     public RequestPartitionId partitionForCreate(RequestDetails request, IBaseResource resource) {
         String type = resource.fhirType();
         boolean platformAudit = "AuditEvent".equals(type) && request instanceof SystemRequestDetails;
-        if (DEFAULT.equals(request.getTenantId()) && !DEFINITION_TYPES.contains(type) && !platformAudit) {
+        if (DEFAULT.equals(request.getTenantId())
+                && !SharedDefinitions.STORABLE_TYPES.contains(type)
+                && !platformAudit) {
             throw new InvalidRequestException("The DEFAULT tenant holds shared definitions only: write " + type
                     + " to a hospital tenant, as in /fhir/{tenant}/" + type);
         }
@@ -72,7 +53,7 @@ public class TenantPartitionInterceptor {
         }
         RequestPartitionId tenant = tenantPartition(request);
         String name = tenant.getFirstPartitionNameOrNull();
-        if (type != null && SHARED_TYPES.contains(type) && name != null && !DEFAULT.equals(name)) {
+        if (type != null && SharedDefinitions.CATALOG_TYPES.contains(type) && name != null && !DEFAULT.equals(name)) {
             return RequestPartitionId.fromPartitionNames(name, DEFAULT);
         }
         return tenant;

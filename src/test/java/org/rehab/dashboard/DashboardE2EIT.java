@@ -21,6 +21,19 @@ class DashboardE2EIT extends SecuredServerIT {
     void therapistWorksThroughTheirPatientsAndAPatientSeesTheirOwn() throws Exception {
         hospitalsWithPatients();
         String ehr = northEhr("system/*.cruds");
+        // An active condition that is not chronic pain by the hospital's criteria: the chronic-pain card leaves it out.
+        require(
+                send(
+                        "PUT",
+                        "/fhir/north/Condition/108-hypertension",
+                        ehr,
+                        "{\"resourceType\":\"Condition\",\"id\":\"108-hypertension\",\"clinicalStatus\":{\"coding\":[{"
+                                + "\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":"
+                                + "\"active\"}]},\"verificationStatus\":{\"coding\":[{\"system\":"
+                                + "\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",\"code\":\"confirmed\"}]},"
+                                + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"38341003\","
+                                + "\"display\":\"Hypertensive disorder\"}]},\"subject\":{\"reference\":\"Patient/108\"}}"),
+                201);
         for (String patient : new String[] {"102", "105", "108"}) {
             require(send("POST", "/fhir/north/Patient/" + patient + "/$evaluate", ehr, null), 200);
         }

@@ -53,7 +53,10 @@ class ChangedRecordEvaluatorTest {
             }
         });
 
-        waitUntil(() -> evaluatedPatients.size() == 3 && queue.length() == 2);
+        // A failure is counted after the patient is tried: waiting for both counts, not only for the tries.
+        waitUntil(() -> evaluatedPatients.size() == 3
+                && queue.length() == 2
+                && meters.counter("rehab.evaluations.on-change.failed").count() == 2.0);
         assertThat(meters.counter("rehab.evaluations.on-change").count()).isEqualTo(1.0);
         assertThat(meters.counter("rehab.evaluations.on-change.failed").count()).isEqualTo(2.0);
         // Not claimable again before a minute has passed, then once more, counted as a second attempt.

@@ -461,6 +461,36 @@ class EvaluateOperationIT extends FhirServerIT {
     }
 
     @Test
+    void eachHospitalTellsTheCriteriaItsRulesApply() {
+        Parameters north = criteria("north");
+        Parameters south = criteria("south");
+
+        assertThat(((org.hl7.fhir.r4.model.IntegerType)
+                                north.getParameter("recentSurgeryDays").getValue())
+                        .getValue())
+                .isEqualTo(90);
+        assertThat(((org.hl7.fhir.r4.model.IntegerType)
+                                south.getParameter("recentSurgeryDays").getValue())
+                        .getValue())
+                .isEqualTo(30);
+        Coding chronicPain = (Coding) north.getParameter("chronicPainCode").getValue();
+        assertThat(chronicPain.getSystem() + "|" + chronicPain.getCode()).isEqualTo("http://snomed.info/sct|82423001");
+        assertThatThrownBy(() -> criteria("DEFAULT"))
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.InvalidRequestException.class)
+                .hasMessageContaining("/fhir/{tenant}/$clinical-criteria");
+    }
+
+    private Parameters criteria(String tenant) {
+        return client(tenant)
+                .operation()
+                .onServer()
+                .named("$clinical-criteria")
+                .withNoParameters(Parameters.class)
+                .useHttpGet()
+                .execute();
+    }
+
+    @Test
     void dataWrittenAfterAnEvaluationIsSeenByTheNext() {
         String tenant = createTenant("fresh");
         String patient = uniqueId("p");

@@ -1,4 +1,4 @@
-package org.rehab.config;
+package org.rehab.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
