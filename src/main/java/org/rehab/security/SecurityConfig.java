@@ -44,7 +44,7 @@ import org.springframework.web.filter.CorsFilter;
  * base URL as audience; otherwise 401 with {@code WWW-Authenticate} and an OperationOutcome. The capability
  * statement, SMART discovery and health are public. What a valid token may do is decided inside HAPI
  * ({@link SmartAuthorizationInterceptor}). With {@code rehab.security.enabled=false} (local mode) nothing is
- * checked; {@link LocalMode} keeps that mode on loopback and says so.
+ * checked; {@link LoopbackOnly} keeps that mode on loopback and {@link LocalMode} says so.
  */
 @Configuration
 class SecurityConfig {

@@ -23,7 +23,8 @@ class SecurityFilters {
     @Bean
     @ConditionalOnProperty(name = "rehab.security.enabled", havingValue = "false")
     FilterRegistrationBean<LocalMode> localMode(@Value("${server.address:}") String serverAddress) {
-        var registration = new FilterRegistrationBean<>(new LocalMode(serverAddress));
+        LoopbackOnly.require(serverAddress);
+        var registration = new FilterRegistrationBean<>(new LocalMode());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

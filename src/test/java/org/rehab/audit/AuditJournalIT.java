@@ -19,6 +19,9 @@ class AuditJournalIT extends FhirServerIT {
     AuditTrail auditTrail;
 
     @Autowired
+    AuditEventWriter writer;
+
+    @Autowired
     AuditJournal journal;
 
     @Autowired
@@ -32,14 +35,14 @@ class AuditJournalIT extends FhirServerIT {
         auditTrail.flush();
         int storedBefore = auditEventsIn(tenant);
 
-        auditTrail.stop();
+        writer.stop();
         try {
             client(tenant).read().resource(Patient.class).withId(patient).execute();
 
             assertThat(journaled(tenant)).isEqualTo(1);
             assertThat(auditEventsIn(tenant)).isEqualTo(storedBefore);
         } finally {
-            auditTrail.start();
+            writer.start();
         }
         auditTrail.flush();
 
@@ -55,12 +58,12 @@ class AuditJournalIT extends FhirServerIT {
         auditTrail.flush();
         int storedBefore = auditEventsIn(tenant);
 
-        auditTrail.stop();
+        writer.stop();
         try {
             journal.append("broken", tenant, "{\"resourceType\":\"AuditEvent\", truncated", Instant.now());
             client(tenant).read().resource(Patient.class).withId(patient).execute();
         } finally {
-            auditTrail.start();
+            writer.start();
         }
         auditTrail.flush();
 

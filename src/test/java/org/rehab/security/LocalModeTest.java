@@ -12,15 +12,16 @@ class LocalModeTest {
 
     @Test
     void refusesToServeANetworkWithoutSecurity() {
-        assertThatThrownBy(() -> new LocalMode("0.0.0.0")).hasMessageContaining("loopback");
-        assertThatThrownBy(() -> new LocalMode("")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> LoopbackOnly.require("0.0.0.0")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> LoopbackOnly.require("")).hasMessageContaining("loopback");
     }
 
     @Test
     void marksEveryResponseOnLoopback() throws Exception {
         MockHttpServletResponse response = new MockHttpServletResponse();
 
-        new LocalMode("127.0.0.1").doFilter(new MockHttpServletRequest(), response, new MockFilterChain());
+        LoopbackOnly.require("127.0.0.1");
+        new LocalMode().doFilter(new MockHttpServletRequest(), response, new MockFilterChain());
 
         assertThat(response.getHeader(LocalMode.HEADER)).startsWith("off");
     }
