@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.rehab.testsupport.KeycloakTestServer;
 
 /**
  * A Bulk Data client as the IG describes one (https://hl7.org/fhir/uv/bulkdata/export.html): kicks an export off
@@ -22,7 +22,6 @@ final class BulkDataClient {
 
     static final String NDJSON = "application/fhir+ndjson";
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofMinutes(3);
 
@@ -110,14 +109,7 @@ final class BulkDataClient {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return KeycloakTestServer.send(request);
     }
 
     private static JsonNode json(String text) {

@@ -14,12 +14,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Group;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rehab.testsupport.FhirServerIT;
-import org.rehab.testsupport.SyntheaFixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -51,13 +49,7 @@ class BulkExportIT extends FhirServerIT {
         synchronized (BulkExportIT.class) {
             if (synthea == null) {
                 String tenant = createTenant("bulksynthea");
-                for (String bundle : List.of(
-                        "hospitalInformation", "practitionerInformation", "patient-living", "patient-deceased")) {
-                    client(tenant)
-                            .transaction()
-                            .withBundle(SyntheaFixtures.read(bundle))
-                            .execute();
-                }
+                loadSynthea(tenant);
                 other = createTenant("bulkother");
                 loadDemoData(other);
                 synthea = tenant;
@@ -85,7 +77,7 @@ class BulkExportIT extends FhirServerIT {
 
     @Test
     void aGroupsExportHoldsItsPatientsRecordsAndAPatientExportEveryPatients() {
-        List<String> patients = patients(synthea);
+        List<String> patients = patientIds(synthea);
         assertThat(patients).hasSize(2);
         Group group = new Group().setType(Group.GroupType.PERSON).setActual(true);
         group.addMember().setEntity(new Reference("Patient/" + patients.get(0)));
@@ -180,18 +172,6 @@ class BulkExportIT extends FhirServerIT {
                         + " WHERE p.part_name = ? AND r.res_deleted_at IS NULL",
                 String.class,
                 tenant));
-    }
-
-    private List<String> patients(String tenant) {
-        return client(tenant)
-                .search()
-                .forResource(Patient.class)
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntry()
-                .stream()
-                .map(entry -> entry.getResource().getIdElement().getIdPart())
-                .toList();
     }
 
     private List<String> conditionsOf(String tenant, String patient) {

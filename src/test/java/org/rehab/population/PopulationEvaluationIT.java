@@ -16,14 +16,12 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.rehab.recommendation.rules.RecommendationType;
 import org.rehab.testsupport.ClinicalFixtures;
 import org.rehab.testsupport.FhirServerIT;
-import org.rehab.testsupport.SyntheaFixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** Population evaluation: a whole hospital, or a Group, evaluated in the background as the async pattern asks. */
@@ -60,23 +58,8 @@ class PopulationEvaluationIT extends FhirServerIT {
     @Test
     void eachSyntheaPatientGetsWhatTheirOwnEvaluationGives() {
         String tenant = createTenant("populationsynthea");
-        for (String bundle :
-                List.of("hospitalInformation", "practitionerInformation", "patient-living", "patient-deceased")) {
-            client(tenant)
-                    .transaction()
-                    .withBundle(SyntheaFixtures.read(bundle))
-                    .execute();
-        }
-        List<String> patients =
-                client(tenant)
-                        .search()
-                        .forResource(Patient.class)
-                        .returnBundle(Bundle.class)
-                        .execute()
-                        .getEntry()
-                        .stream()
-                        .map(entry -> entry.getResource().getIdElement().getIdPart())
-                        .toList();
+        loadSynthea(tenant);
+        List<String> patients = patientIds(tenant);
         assertThat(patients).hasSize(2);
         Map<String, Map<String, String>> ownDryRuns = new HashMap<>();
         patients.forEach(patient -> ownDryRuns.put(patient, statuses(evaluate(tenant, patient, true))));

@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.demo.LoadDemoData;
@@ -93,6 +94,33 @@ public abstract class FhirServerIT {
                 .withParameters(parameters)
                 .execute();
         return name;
+    }
+
+    /**
+     * Loads the Synthea corpus of src/test/resources/synthea into a tenant, as Synthea wrote it: the hospitals and
+     * the practitioners first, then the two patients' bundles.
+     */
+    protected void loadSynthea(String tenant) {
+        for (String bundle :
+                List.of("hospitalInformation", "practitionerInformation", "patient-living", "patient-deceased")) {
+            client(tenant)
+                    .transaction()
+                    .withBundle(SyntheaFixtures.read(bundle))
+                    .execute();
+        }
+    }
+
+    /** The ids of a tenant's patients (the first page of 20). */
+    protected List<String> patientIds(String tenant) {
+        return client(tenant)
+                .search()
+                .forResource(Patient.class)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> entry.getResource().getIdElement().getIdPart())
+                .toList();
     }
 
     /** Loads the demo patients 102, 105 and 108 into a tenant, as the documented demo command does. */
