@@ -1,9 +1,6 @@
 package org.rehab.recommendation;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -12,7 +9,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumMap;
@@ -31,9 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Evaluates a patient: reads their record in the tenant, builds the facts with the hospital's criteria, fires the
- * rules in force, and writes the recommendations the patient does not have yet, unless a therapist already accepted
- * or declined the same recommendation on the same evidence ({@link ClosedRecommendations}). When several evaluations of one
- * patient race, the database lets one write each recommendation and the others read it back.
+ * rules in force, has {@link Assessment} decide which recommendations the patient does not have yet and no therapist
+ * accepted or declined on the same evidence, writes those ({@link RecommendationWriter}), and answers. When several
+ * evaluations of one patient race, the database lets one write each recommendation and the others read it back.
  *
  * <p>Facts are kept in memory by the revision of the patient's record ({@link RecordRevisions}), so that a patient
  * whose data has not changed since the last evaluation is not read again; a write on any instance changes the
@@ -52,14 +48,6 @@ public class PatientEvaluator {
             .expireAfterAccess(Duration.ofHours(1))
             .build();
 
-    /** One version of an active recommendation's ServiceRequest: what it says never changes. */
-    private record ServiceRequestVersion(String tenant, String id, long version) {}
-
-    private final Cache<ServiceRequestVersion, ServiceRequest> activeRequests = Caffeine.newBuilder()
-            .maximumSize(20_000)
-            .expireAfterAccess(Duration.ofHours(1))
-            .build();
-
     private final PatientRecordReader reader;
     private final RuleLibrary rules;
     private final ActiveRecommendations active;
@@ -67,7 +55,7 @@ public class PatientEvaluator {
     private final RecordRevisions revisions;
     private final RecommendationWriter writer;
     private final RecommendationSettings settings;
-    private final DaoRegistry daos;
+    private final ActiveServiceRequests activeRequests;
     private final Clock clock;
 
     PatientEvaluator(
@@ -78,7 +66,7 @@ public class PatientEvaluator {
             RecordRevisions revisions,
             RecommendationWriter writer,
             RecommendationSettings settings,
-            DaoRegistry daos,
+            ActiveServiceRequests activeRequests,
             Clock clock) {
         this.reader = reader;
         this.rules = rules;
@@ -87,7 +75,7 @@ public class PatientEvaluator {
         this.revisions = revisions;
         this.writer = writer;
         this.settings = settings;
-        this.daos = daos;
+        this.activeRequests = activeRequests;
         this.clock = clock;
     }
 
@@ -171,7 +159,7 @@ public class PatientEvaluator {
     /** The ServiceRequests of the patient's active recommendations, by recommendation. */
     public Map<RecommendationType, ServiceRequest> activeRecommendations(RequestDetails request, String patientId) {
         Map<RecommendationType, ActiveRecommendations.Active> activeNow = active.of(request.getTenantId(), patientId);
-        Map<String, ServiceRequest> read = readActive(request, activeNow.values());
+        Map<String, ServiceRequest> read = activeRequests.of(request, activeNow.values());
         Map<RecommendationType, ServiceRequest> byType = new EnumMap<>(RecommendationType.class);
         activeNow.forEach((type, activeOne) -> {
             ServiceRequest serviceRequest = read.get(activeOne.serviceRequestId());
@@ -182,6 +170,7 @@ public class PatientEvaluator {
         return byType;
     }
 
+    /** Decides each recommendation the rules make, makes those the patient has not had, and answers. */
     private Evaluation assess(
             RequestDetails request,
             String patient,
@@ -191,65 +180,16 @@ public class PatientEvaluator {
             boolean dryRun,
             Date now) {
         List<Recommendation> recommendations = ruleSet.fire(facts.all());
-
-        List<RecommendationType> notActive = recommendations.stream()
-                .map(Recommendation::type)
-                .filter(type -> !activeNow.containsKey(type))
-                .toList();
-        Map<RecommendationType, ServiceRequest> lastClosed = closed.latest(request, patient, notActive);
-        Map<RecommendationType, ServiceRequest> decided = new EnumMap<>(RecommendationType.class);
-        for (Recommendation recommendation : recommendations) {
-            ServiceRequest closedRequest = lastClosed.get(recommendation.type());
-            if (closedRequest != null && ClosedRecommendations.decidedOnSameEvidence(recommendation, closedRequest)) {
-                decided.put(recommendation.type(), closedRequest);
-            }
-        }
-        List<Recommendation> toWrite = recommendations.stream()
-                .filter(r -> notActive.contains(r.type()) && !decided.containsKey(r.type()))
-                .toList();
-        Map<RecommendationType, RecommendationWriter.Written> written = dryRun || toWrite.isEmpty()
+        Assessment assessment = Assessment.of(
+                recommendations,
+                activeNow,
+                closed.latest(request, patient, Assessment.notActive(recommendations, activeNow)));
+        List<Recommendation> toMake = assessment.toMake();
+        Map<RecommendationType, RecommendationWriter.Written> made = dryRun || toMake.isEmpty()
                 ? Map.of()
-                : writer.write(request, patient, toWrite, facts.derivedBmi().orElse(null), ruleSet, now);
-
-        Map<String, ServiceRequest> activeRequests = readActive(request, activeNow.values());
-        List<Evaluation.Recommended> recommended = new ArrayList<>();
-        for (Recommendation recommendation : recommendations) {
-            ActiveRecommendations.Active activeOne = activeNow.get(recommendation.type());
-            ServiceRequest decision = decided.get(recommendation.type());
-            if (activeOne != null) {
-                recommended.add(new Evaluation.Recommended(
-                        recommendation,
-                        Evaluation.Status.ALREADY_ACTIVE,
-                        activeRequests.get(activeOne.serviceRequestId()),
-                        null));
-            } else if (decision != null) {
-                recommended.add(new Evaluation.Recommended(
-                        recommendation, Evaluation.Status.decidedAs(decision), decision, null));
-            } else if (dryRun) {
-                recommended.add(new Evaluation.Recommended(
-                        recommendation,
-                        Evaluation.Status.WOULD_CREATE,
-                        RecommendationRequests.build(recommendation, patient, now),
-                        null));
-            } else {
-                RecommendationWriter.Written w = written.get(recommendation.type());
-                recommended.add(new Evaluation.Recommended(
-                        recommendation, Evaluation.Status.CREATED, w.serviceRequest(), w.provenance()));
-            }
-        }
-        List<ServiceRequest> noLongerSupported = activeNow.entrySet().stream()
-                .filter(e -> recommendations.stream().noneMatch(r -> r.type() == e.getKey()))
-                .map(e -> activeRequests.get(e.getValue().serviceRequestId()))
-                .toList();
-        return new Evaluation(
-                patient,
-                ruleSet.version(),
-                now,
-                dryRun,
-                facts.summary(),
-                recommended,
-                noLongerSupported,
-                facts.notEligible());
+                : writer.write(request, patient, toMake, facts.derivedBmi().orElse(null), ruleSet, now);
+        return assessment.answer(
+                patient, ruleSet.version(), facts, dryRun, now, activeRequests.of(request, activeNow.values()), made);
     }
 
     /**
@@ -292,7 +232,7 @@ public class PatientEvaluator {
             }
         });
         Map<String, Map<RecommendationType, ActiveRecommendations.Active>> activeNow = active.of(tenant, patientIds);
-        readActive(
+        activeRequests.of(
                 request,
                 activeNow.values().stream()
                         .flatMap(ofPatient -> ofPatient.values().stream())
@@ -317,41 +257,5 @@ public class PatientEvaluator {
 
     private ClinicalFacts factsFrom(PatientRecord record, ClinicalCriteria criteria, LocalDate today) {
         return new ClinicalFactsBuilder(criteria, today, clock.getZone()).build(record);
-    }
-
-    /**
-     * The active recommendations' ServiceRequests by id: from memory when their current version was read before
-     * (reading them had been a quarter of an unchanged record's evaluation), the others in one search.
-     */
-    private Map<String, ServiceRequest> readActive(
-            RequestDetails request, Collection<ActiveRecommendations.Active> actives) {
-        String tenant = request.getTenantId();
-        Map<String, ServiceRequest> found = new HashMap<>();
-        List<String> toRead = new ArrayList<>();
-        for (ActiveRecommendations.Active activeOne : actives) {
-            ServiceRequest known = activeOne.version() == null
-                    ? null
-                    : activeRequests.getIfPresent(
-                            new ServiceRequestVersion(tenant, activeOne.serviceRequestId(), activeOne.version()));
-            if (known != null) {
-                found.put(activeOne.serviceRequestId(), known.copy());
-            } else {
-                toRead.add(activeOne.serviceRequestId());
-            }
-        }
-        if (toRead.isEmpty()) {
-            return found;
-        }
-        SearchParameterMap byId = SearchParameterMap.newSynchronous()
-                .add("_id", new TokenOrListParam(null, toRead.toArray(String[]::new)));
-        for (ServiceRequest read : daos.getResourceDao(ServiceRequest.class).searchForResources(byId, request)) {
-            IdType id = read.getIdElement();
-            found.put(id.getIdPart(), read);
-            if (id.isVersionIdPartValidLong()) {
-                activeRequests.put(
-                        new ServiceRequestVersion(tenant, id.getIdPart(), id.getVersionIdPartAsLong()), read.copy());
-            }
-        }
-        return found;
     }
 }
