@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
@@ -37,6 +38,7 @@ class CdsHooksSecurityConfig {
             SecuritySettings security,
             CdsHooksSettings settings,
             @Lazy RestfulServer fhirServer,
+            JdbcTemplate jdbc,
             Clock clock)
             throws Exception {
         http.securityMatcher(CdsHooksPaths.ALL)
@@ -55,8 +57,11 @@ class CdsHooksSecurityConfig {
                         .authenticated()
                         .anyRequest()
                         .denyAll())
-                .oauth2ResourceServer(server -> server.authenticationManagerResolver(
-                                new EhrTokens(settings, request -> serviceUrl(fhirServer, request), clock))
+                .oauth2ResourceServer(server -> server.authenticationManagerResolver(new EhrTokens(
+                                settings,
+                                request -> serviceUrl(fhirServer, request),
+                                new UsedTokens(jdbc, clock, settings.clockSkew()),
+                                clock))
                         .authenticationEntryPoint(CdsHooksSecurityConfig::refuse));
         return http.build();
     }

@@ -1,8 +1,5 @@
 package org.rehab.cdshooks;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -19,7 +16,6 @@ import java.net.MalformedURLException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,38 +53,17 @@ final class EhrTokens implements AuthenticationManagerResolver<HttpServletReques
     private final Function<HttpServletRequest, String> serviceUrl;
     private final Clock clock;
 
-    /** The {@code jti}s seen, per issuer, each kept until its token expires: a token is used once. */
-    private final Cache<String, Instant> used;
+    /** The tokens used, on any instance: a token is used once. */
+    private final UsedTokens used;
 
-    EhrTokens(CdsHooksSettings settings, Function<HttpServletRequest, String> serviceUrl, Clock clock) {
+    EhrTokens(
+            CdsHooksSettings settings, Function<HttpServletRequest, String> serviceUrl, UsedTokens used, Clock clock) {
         this.serviceUrl = serviceUrl;
+        this.used = used;
         this.clock = clock;
-        Duration skew = settings.clockSkew();
         for (CdsHooksSettings.Ehr ehr : settings.ehrs().values()) {
-            decoders.put(new Registration(ehr.tenant(), ehr.issuer()), decoder(ehr, skew));
+            decoders.put(new Registration(ehr.tenant(), ehr.issuer()), decoder(ehr, settings.clockSkew()));
         }
-        this.used = Caffeine.newBuilder()
-                .maximumSize(1_000_000)
-                .expireAfter(new Expiry<String, Instant>() {
-                    @Override
-                    public long expireAfterCreate(String key, Instant expiresAt, long currentTime) {
-                        return Math.max(
-                                Duration.between(clock.instant(), expiresAt.plus(skew))
-                                        .toNanos(),
-                                0);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Instant value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Instant value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .build();
     }
 
     @Override
@@ -112,7 +87,7 @@ final class EhrTokens implements AuthenticationManagerResolver<HttpServletReques
         if (jwt.getAudience() == null || !jwt.getAudience().contains(audience)) {
             throw new InvalidBearerTokenException("The token's aud is not this service's URL, " + audience);
         }
-        if (used.asMap().putIfAbsent(jwt.getClaimAsString("iss") + " " + jwt.getId(), jwt.getExpiresAt()) != null) {
+        if (!used.firstUse(jwt.getClaimAsString("iss"), jwt.getId(), jwt.getExpiresAt())) {
             throw new InvalidBearerTokenException("The token was used before: each call needs a new jti");
         }
         return new EhrAuthentication(tenant, jwt);
@@ -153,6 +128,12 @@ final class EhrTokens implements AuthenticationManagerResolver<HttpServletReques
                 || token.getId().isBlank()) {
             return OAuth2TokenValidatorResult.failure(
                     new OAuth2Error("invalid_token", "The token needs iat, exp and jti", null));
+        }
+        if (token.getId().length() > UsedTokens.MAX_ID_LENGTH) {
+            return OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                    "invalid_token",
+                    "The token's jti is longer than " + UsedTokens.MAX_ID_LENGTH + " characters",
+                    null));
         }
         if (token.getExpiresAt().isAfter(clock.instant().plus(MAX_LIFETIME).plus(skew))) {
             return OAuth2TokenValidatorResult.failure(new OAuth2Error(

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.rehab.audit.AuditTrail;
 import org.rehab.testsupport.SecuredServerIT;
 import org.rehab.testsupport.TestEhr;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The CDS Hooks services of each hospital, called as an EHR calls them: the specification's examples with the demo
@@ -37,6 +39,9 @@ class CdsHooksIT extends SecuredServerIT {
 
     @Autowired
     private AuditTrail auditTrail;
+
+    @Autowired
+    private JdbcTemplate jdbc;
 
     @BeforeEach
     void demoPatients() {
@@ -312,6 +317,34 @@ class CdsHooksIT extends SecuredServerIT {
         HttpResponse<String> replayed = post(PATIENT_VIEW, token, patientViewRequest("108"));
         assertThat(replayed.statusCode()).isEqualTo(401);
         assertThat(replayed.headers().firstValue("WWW-Authenticate").orElse("")).contains("used before");
+    }
+
+    @Test
+    void aTokenUsedHereIsRefusedByAnotherInstanceOfTheServer() {
+        String jti = UUID.randomUUID().toString();
+        Instant expiresAt = Instant.now().plus(Duration.ofMinutes(5));
+        assertThat(post(PATIENT_VIEW, TestEhr.NORTH.token(url(PATIENT_VIEW), jti, expiresAt), patientViewRequest("108"))
+                        .statusCode())
+                .isEqualTo(200);
+
+        // another instance shares the database, not this one's memory
+        UsedTokens anotherInstance = new UsedTokens(jdbc, Clock.systemUTC(), Duration.ofSeconds(30));
+        assertThat(anotherInstance.firstUse(TestEhr.NORTH.issuer(), jti, expiresAt))
+                .isFalse();
+        assertThat(anotherInstance.firstUse(
+                        TestEhr.NORTH.issuer(), UUID.randomUUID().toString(), expiresAt))
+                .isTrue();
+    }
+
+    @Test
+    void aTokenWithAnOverlongIdIsRefused() {
+        String token = TestEhr.NORTH.token(
+                url(PATIENT_VIEW),
+                "x".repeat(UsedTokens.MAX_ID_LENGTH + 1),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        HttpResponse<String> refused = post(PATIENT_VIEW, token, patientViewRequest("108"));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("jti is longer");
     }
 
     @Test
