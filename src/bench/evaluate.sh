@@ -5,8 +5,9 @@
 #        src/bench/evaluate.sh synthea [largest bundle in MB, default 5] [seconds, default 20]: real records instead,
 #        a Synthea population (src/bench/synthea.sh 20 42) loaded on PostgreSQL, 4 clients; then resident memory.
 #        PROFILE=1: record a JFR profile of the evaluations (not of the load) into target/bench/evaluate.jfr.
-# With BASELINE_JAR=path/to/an/earlier/server.jar, the same PostgreSQL measurements also run on that build, on a
-# database of its own, in the same run: compare a change with what came before it.
+# With BASELINE_JAR=path/to/an/earlier/server.jar, the same measurements also run on that build, in the same run, on
+# each database just before this build, each on a database of its own: compare a change with what came before it.
+# The order favours neither build: on a shared machine, run it again with BASELINE_LAST=1 and compare both runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . src/bench/lib.sh
@@ -35,7 +36,6 @@ fi
 
 background=${1:-500}
 seconds=${2:-20}
-start_postgres $pg_port
 
 run() { # label, server jar, then environment assignments
     local label=$1 server_jar=$2; shift 2
@@ -47,10 +47,18 @@ run() { # label, server jar, then environment assignments
 }
 
 echo "background: $background patients of 23 resources; $seconds s per measurement; $(nproc) cores"
-run H2 "$jar" "SPRING_DATASOURCE_URL=jdbc:h2:file:$work/h2/rehab"
-run PostgreSQL "$jar" "SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab" SPRING_DATASOURCE_USERNAME=postgres
-if [ -n "${BASELINE_JAR:-}" ]; then
-    start_postgres $((pg_port + 1))
-    run PostgreSQL-baseline "$BASELINE_JAR" \
-        "SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$((pg_port + 1))/rehab" SPRING_DATASOURCE_USERNAME=postgres
-fi
+on_h2() { # label, server jar
+    run "$1" "$2" "SPRING_DATASOURCE_URL=jdbc:h2:file:$work/h2-$1/rehab"
+}
+on_postgres() { # label, server jar: on a PostgreSQL of its own, stopped afterwards
+    local pg=$((pg_port + ${#pids[@]}))
+    start_postgres $pg
+    run "$1" "$2" "SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg/rehab" SPRING_DATASOURCE_USERNAME=postgres
+    stop_postgres
+}
+for database in h2 postgres; do
+    label=$([ $database = h2 ] && echo H2 || echo PostgreSQL)
+    if [ -n "${BASELINE_JAR:-}" ] && [ -z "${BASELINE_LAST:-}" ]; then on_$database $label-baseline "$BASELINE_JAR"; fi
+    on_$database $label "$jar"
+    if [ -n "${BASELINE_JAR:-}" ] && [ -n "${BASELINE_LAST:-}" ]; then on_$database $label-baseline "$BASELINE_JAR"; fi
+done

@@ -8,7 +8,8 @@
 # 2 GB heap that this README and the docker image give it (SERVER_HEAP overrides it).
 # Usage: src/bench/ingest.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
 # STARTER_GIT: where to clone the starter from (default its public repository). PROFILE=1: record a JFR profile of
-# this server's load into target/bench/ingest.jfr.
+# this server's load into target/bench/ingest.jfr. BASELINE_JAR=path/to/an/earlier/server.jar: that build loads and
+# evaluates the same bundles too, on a database of its own, in the same run: compare a change with what came before.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 patients=${1:-20}
@@ -23,7 +24,7 @@ corpus=$(src/bench/synthea.sh "$patients" 42)
 build_starter
 
 pg_port=15440
-start_postgres $pg_port rehab starter
+start_postgres $pg_port rehab starter baseline
 port=18090
 
 ingest() { # label, FHIR base
@@ -43,21 +44,39 @@ profile=()
 if [ -n "${PROFILE:-}" ]; then
     profile=(-XX:StartFlightRecording=filename=target/bench/ingest.jfr,settings=profile -XX:FlightRecorderOptions:stackdepth=512)
 fi
-start_server "$work/server.log" $port \
-    env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
-    java $heap "${profile[@]}" -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
-server_line=$(ingest "this server" "http://localhost:$port/fhir/north")
-server_load_rss=$(resident_memory $server_pid)
-# What the starter cannot do: every loaded patient evaluated (first evaluation with writes, then unchanged).
-evaluations=$(java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
-    "http://localhost:$port/fhir/north" PostgreSQL synthea "${EVALUATE_SECONDS:-20}")
-server_rss=$(resident_memory $server_pid)
-stop_server
+# load_and_evaluate LABEL JAR DATABASE [JVM OPTIONS…]: loads the corpus into that build, then evaluates every loaded
+# patient (first evaluation with writes, then unchanged: what the starter cannot do); sets line, load_rss,
+# evaluations and rss.
+load_and_evaluate() {
+    local label=$1 server_jar=$2 database=$3; shift 3
+    start_server "$work/server-$database.log" $port \
+        env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/$database SPRING_DATASOURCE_USERNAME=postgres \
+        java $heap "$@" -jar "$server_jar" --logging.level.org.rehab.fhir.requests=WARN
+    line=$(ingest "$label" "http://localhost:$port/fhir/north")
+    load_rss=$(resident_memory $server_pid)
+    evaluations=$(java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+        org.rehab.bench.EvaluateBenchmark "http://localhost:$port/fhir/north" "$label" synthea "${EVALUATE_SECONDS:-20}")
+    rss=$(resident_memory $server_pid)
+    stop_server
+}
+
+load_and_evaluate "this server" "$jar" rehab "${profile[@]}"
+server_line=$line server_load_rss=$load_rss server_evaluations=$evaluations server_rss=$rss
+if [ -n "${BASELINE_JAR:-}" ]; then
+    load_and_evaluate "baseline" "$BASELINE_JAR" baseline
+fi
 
 echo "$starter_line"
 echo "$server_line"
 rate() { sed -E 's/.*: ([0-9.]+) resources\/s.*/\1/' <<< "$1"; }
 echo "ratio (this server / starter): $(python3 -c "print(round($(rate "$server_line") / $(rate "$starter_line"), 2))")"
 echo "resident memory after the load: starter $starter_rss MB, this server $server_load_rss MB"
-echo "$evaluations"
+echo "$server_evaluations"
 echo "resident memory of this server after the load and the evaluations: $server_rss MB"
+if [ -n "${BASELINE_JAR:-}" ]; then
+    echo "$line"
+    echo "ratio (this server / baseline): $(python3 -c "print(round($(rate "$server_line") / $(rate "$line"), 2))")"
+    echo "resident memory of the baseline after the load: $load_rss MB"
+    echo "$evaluations"
+    echo "resident memory of the baseline after the load and the evaluations: $rss MB"
+fi

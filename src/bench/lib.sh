@@ -15,8 +15,14 @@ build_server() {
 # start_postgres PORT [DATABASE…]: an embedded PostgreSQL on loopback with empty databases (default "rehab").
 start_postgres() {
     java -cp "$classpath" org.rehab.testsupport.StandalonePostgres "$1" "$work/pg-$1" "${@:2}" > "$work/pg-$1.log" 2>&1 &
-    pids+=($!)
+    postgres_pid=$!
+    pids+=($postgres_pid)
     until grep -qs jdbc: "$work/pg-$1.log"; do sleep 0.2; done
+}
+
+# stop_postgres: stops the PostgreSQL start_postgres started last.
+stop_postgres() {
+    kill $postgres_pid; wait $postgres_pid 2> /dev/null || true
 }
 
 # start_server LOG PORT COMMAND…: runs the server command (env assignments, java, -jar, options) in the
