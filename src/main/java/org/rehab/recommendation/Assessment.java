@@ -1,10 +1,10 @@
 package org.rehab.recommendation;
 
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rehab.recommendation.rules.Recommendation;
 import org.rehab.recommendation.rules.RecommendationType;
@@ -70,10 +70,20 @@ record Assessment(
             Date now,
             Map<String, ServiceRequest> activeRequests,
             Map<RecommendationType, RecommendationWriter.Written> made) {
-        List<Evaluation.Recommended> recommended = new ArrayList<>();
-        for (Recommendation recommendation : recommendations) {
-            recommended.add(recommended(recommendation, patient, dryRun, now, activeRequests, made));
-        }
+        Function<Recommendation, Evaluation.Recommended> toBeMade = dryRun
+                ? recommendation -> new Evaluation.Recommended(
+                        recommendation,
+                        Evaluation.Status.WOULD_CREATE,
+                        RecommendationRequests.build(recommendation, patient, now),
+                        null)
+                : recommendation -> {
+                    RecommendationWriter.Written written = made.get(recommendation.type());
+                    return new Evaluation.Recommended(
+                            recommendation, Evaluation.Status.CREATED, written.serviceRequest(), written.provenance());
+                };
+        List<Evaluation.Recommended> recommended = recommendations.stream()
+                .map(recommendation -> recommended(recommendation, activeRequests, toBeMade))
+                .toList();
         List<ServiceRequest> noLongerSupported = active.entrySet().stream()
                 .filter(e -> recommendations.stream().noneMatch(r -> r.type() == e.getKey()))
                 .map(e -> activeRequests.get(e.getValue().serviceRequestId()))
@@ -91,11 +101,8 @@ record Assessment(
 
     private Evaluation.Recommended recommended(
             Recommendation recommendation,
-            String patient,
-            boolean dryRun,
-            Date now,
             Map<String, ServiceRequest> activeRequests,
-            Map<RecommendationType, RecommendationWriter.Written> made) {
+            Function<Recommendation, Evaluation.Recommended> toBeMade) {
         ActiveRecommendations.Active activeOne = active.get(recommendation.type());
         ServiceRequest decision = decided.get(recommendation.type());
         if (activeOne != null) {
@@ -108,15 +115,6 @@ record Assessment(
         if (decision != null) {
             return new Evaluation.Recommended(recommendation, Evaluation.Status.decidedAs(decision), decision, null);
         }
-        if (dryRun) {
-            return new Evaluation.Recommended(
-                    recommendation,
-                    Evaluation.Status.WOULD_CREATE,
-                    RecommendationRequests.build(recommendation, patient, now),
-                    null);
-        }
-        RecommendationWriter.Written written = made.get(recommendation.type());
-        return new Evaluation.Recommended(
-                recommendation, Evaluation.Status.CREATED, written.serviceRequest(), written.provenance());
+        return toBeMade.apply(recommendation);
     }
 }

@@ -71,7 +71,7 @@ class RestHookDelivery {
             return new Outcome.Dropped("the Subscription is not active");
         }
         String endpoint = subscription.getChannel().getEndpoint();
-        if (!settings.allows(endpoint)) {
+        if (!settings.allows(notification.tenant(), endpoint)) {
             return new Outcome.Dropped("the endpoint is no longer allowed");
         }
         if (!notification.resourceType().equals(subscription.getCriteria().split("\\?", 2)[0])) {

@@ -129,7 +129,7 @@ public class SubscriptionRules {
             throw refused("Subscription.criteria cannot be matched as resources are written: "
                     + matchable.getUnsupportedReason());
         }
-        checkEndpoint(channel.getEndpoint());
+        checkEndpoint(RequestTenants.of(request), channel.getEndpoint());
         if (channel.hasPayload()
                 && !Set.of("application/fhir+json", "application/json").contains(channel.getPayload())) {
             throw refused("Subscription.channel.payload: application/fhir+json, or none for empty notifications");
@@ -159,7 +159,7 @@ public class SubscriptionRules {
         return type;
     }
 
-    private void checkEndpoint(String endpoint) {
+    private void checkEndpoint(String tenant, String endpoint) {
         URI uri;
         try {
             uri = endpoint == null ? null : URI.create(endpoint).normalize();
@@ -175,9 +175,10 @@ public class SubscriptionRules {
         if (endpoint.length() > MAX_ENDPOINT) {
             throw refused("Subscription.channel.endpoint is longer than " + MAX_ENDPOINT + " characters");
         }
-        if (!settings.allows(endpoint)) {
-            throw refused("Subscription.channel.endpoint is not among the addresses this server may notify"
-                    + " (rehab.subscriptions.allowed-endpoints)");
+        if (!settings.allows(tenant, endpoint)) {
+            throw refused("Subscription.channel.endpoint is not among the addresses this server may notify for this"
+                    + " hospital (rehab.subscriptions.allowed-endpoints, or the hospital's own"
+                    + " rehab.subscriptions.tenants." + tenant + ".allowed-endpoints)");
         }
     }
 

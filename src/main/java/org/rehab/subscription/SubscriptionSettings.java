@@ -3,6 +3,7 @@ package org.rehab.subscription;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,9 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of R4 rest-hook Subscriptions: where notifications may go (none by default, so that no Subscription can
- * make this server call an address its operators did not allow), and how they are delivered and retried.
+ * make this server call an address its operators did not allow), for every hospital or for one
+ * ({@code rehab.subscriptions.tenants.{tenant}.allowed-endpoints}), and how they are delivered and retried.
  *
- * @param allowedEndpoints URL prefixes a Subscription's endpoint must start with (e.g. {@code https://ehr.north/})
+ * @param allowedEndpoints URL prefixes a Subscription's endpoint must start with (e.g. {@code https://ehr.north/}),
+ *     in a hospital without a list of its own
  * @param deliveryEnabled whether this instance runs the delivery workers
  * @param timeout how long a receiver has to answer
  * @param retryInitialDelay the wait after a first failed delivery, doubled at each failure
@@ -28,7 +31,14 @@ public record SubscriptionSettings(
         @DefaultValue("2s") Duration retryInitialDelay,
         @DefaultValue("5m") Duration retryMaxDelay,
         @DefaultValue("500ms") Duration pollInterval,
-        @DefaultValue("60s") Duration lease) {
+        @DefaultValue("60s") Duration lease,
+        @DefaultValue Map<String, TenantOverrides> tenants) {
+
+    /**
+     * What one hospital changes: its own allowed endpoints, instead of those of every hospital, so that one
+     * hospital's Subscriptions cannot send its data to another hospital's receiver.
+     */
+    public record TenantOverrides(List<String> allowedEndpoints) {}
 
     private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[eEfF]|5[cC])");
 
@@ -45,7 +55,7 @@ public record SubscriptionSettings(
      * prefix ends with '/' or ':', or the URL goes on with '/', '?' or '#'), so that {@code https://ehr.north}
      * allows neither {@code https://ehr.north.example} nor {@code https://ehr.north:6379}.
      */
-    boolean allows(String endpoint) {
+    boolean allows(String tenant, String endpoint) {
         URI uri;
         try {
             uri = endpoint == null ? null : URI.create(endpoint);
@@ -60,12 +70,20 @@ public record SubscriptionSettings(
             return false;
         }
         String normalized = uri.normalize().toString();
-        return allowedEndpoints.stream()
+        return allowedEndpoints(tenant).stream()
                 .anyMatch(prefix -> normalized.startsWith(prefix)
                         && (prefix.endsWith("/")
                                 || prefix.endsWith(":")
                                 || normalized.length() == prefix.length()
                                 || "/?#".indexOf(normalized.charAt(prefix.length())) >= 0));
+    }
+
+    /** The URL prefixes the tenant's Subscriptions may notify. */
+    List<String> allowedEndpoints(String tenant) {
+        TenantOverrides overrides = tenants.get(tenant);
+        return overrides != null && overrides.allowedEndpoints() != null
+                ? overrides.allowedEndpoints()
+                : allowedEndpoints;
     }
 
     /** The wait before the next attempt: the initial delay, doubled at every failure, capped. */

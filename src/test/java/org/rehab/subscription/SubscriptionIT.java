@@ -2,6 +2,7 @@ package org.rehab.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -103,6 +104,18 @@ class SubscriptionIT extends FhirServerIT {
                     .containsAll(others.stream().map(id -> "/notify/" + id).toList()));
             eventually("the trickling receiver's notifications are tried again", () -> stuck.requests() > 4);
         }
+    }
+
+    @Test
+    void aHospitalWithItsOwnAllowedEndpointsMayNotifyNoOther() {
+        String hospital = createTenantNamed("subsconfined");
+
+        assertRefused(hospital, subscription("http://127.0.0.1:9/notify"), "tenants.subsconfined.allowed-endpoints");
+        MethodOutcome created = client(hospital)
+                .create()
+                .resource(subscription("http://127.0.0.1:9/confined/notify"))
+                .execute();
+        assertThat(created.getCreated()).isTrue();
     }
 
     @Test

@@ -115,6 +115,8 @@ public class TestServerInitializer implements ApplicationContextInitializer<Conf
             values.add("rehab.adt.ports." + OTHER_ADT_TENANT + "=" + otherAdtPort());
             // Subscriptions notify receivers the tests start on loopback, give them 2 s, and retry within a second.
             values.add("rehab.subscriptions.allowed-endpoints=http://127.0.0.1:");
+            // One hospital (SubscriptionIT) with a list of its own instead of the common one.
+            values.add("rehab.subscriptions.tenants.subsconfined.allowed-endpoints=http://127.0.0.1:9/confined/");
             values.add("rehab.subscriptions.retry-initial-delay=200ms");
             values.add("rehab.subscriptions.retry-max-delay=1s");
             values.add("rehab.subscriptions.poll-interval=50ms");
