@@ -8,6 +8,10 @@
 # With BASELINE_JAR=path/to/an/earlier/server.jar, the same measurements also run on that build, in the same run, on
 # each database just before this build, each on a database of its own: compare a change with what came before it.
 # The order favours neither build: on a shared machine, run it again with BASELINE_LAST=1 and compare both runs.
+#        BASELINE_JAR=… src/bench/evaluate.sh interleaved [seconds per turn, default 10] [rounds, default 6]: both
+#        builds at once on PostgreSQL, measured in turns (ABBA) on unchanged records, 1 and 4 clients: the fairest
+#        comparison on a machine whose speed drifts. With PROFILE=1 each build records a JFR profile into
+#        target/bench/interleaved-{this,baseline}.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . src/bench/lib.sh
@@ -31,6 +35,23 @@ if [ "${1:-}" = synthea ]; then
     java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
         "http://localhost:$port/fhir/north" PostgreSQL synthea "$seconds"
     echo "resident memory after loading and evaluating: $(resident_memory $server_pid) MB"
+    exit 0
+fi
+
+if [ "${1:-}" = interleaved ]; then
+    [ -n "${BASELINE_JAR:-}" ] || { echo "interleaved needs BASELINE_JAR"; exit 2; }
+    start_postgres $pg_port rehab baseline
+    profile() { [ -z "${PROFILE:-}" ] || echo "-XX:StartFlightRecording=filename=target/bench/interleaved-$1.jfr,settings=profile"; }
+    mkdir -p target/bench
+    start_server "$work/server.log" $port \
+        env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/rehab SPRING_DATASOURCE_USERNAME=postgres \
+        java -Xmx1g $(profile this) -jar "$jar" --logging.level.org.rehab.fhir.requests=WARN
+    start_server "$work/baseline.log" $((port + 1)) \
+        env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$pg_port/baseline SPRING_DATASOURCE_USERNAME=postgres \
+        java -Xmx1g $(profile baseline) -jar "$BASELINE_JAR" --logging.level.org.rehab.fhir.requests=WARN
+    echo "PostgreSQL; both builds running; ${2:-10} s per turn, ${3:-6} rounds; $(nproc) cores"
+    java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.rehab.bench.EvaluateBenchmark \
+        interleaved "http://localhost:$port/fhir/north" "http://localhost:$((port + 1))/fhir/north" "${2:-10}" "${3:-6}"
     exit 0
 fi
 

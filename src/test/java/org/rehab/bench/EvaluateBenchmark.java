@@ -33,6 +33,10 @@ public final class EvaluateBenchmark {
     private EvaluateBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("interleaved")) {
+            interleaved(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            return;
+        }
         String base = args[0];
         String label = args[1];
         if (args[2].equals("synthea")) {
@@ -95,6 +99,58 @@ public final class EvaluateBenchmark {
         report(label, "Synthea, first, writes", once(base, patients, 4, false));
         report(label, "Synthea, unchanged record", measure(base, patients, 1, seconds, false));
         report(label, "Synthea, unchanged record", measure(base, patients, 4, seconds, false));
+    }
+
+    /**
+     * {@code EvaluateBenchmark interleaved <tenant base URL> <baseline's tenant base URL> <seconds> <rounds>}: two
+     * builds running at once, loaded alike, measured in turns (this build, the baseline, the baseline, this build,
+     * ...) on unchanged records with 1 and 4 clients, so that a machine whose speed drifts favours neither. Prints
+     * each build's rates over all its turns and their ratio.
+     */
+    private static void interleaved(String base, String baseline, int seconds, int rounds) throws Exception {
+        List<String> demo = List.of("108", "105", "102");
+        for (String server : List.of(base, baseline)) {
+            post(
+                    server,
+                    LoadDemoData.withDates(
+                            Files.readString(Path.of("src/demo/demo-patients.json")),
+                            OffsetDateTime.now(ZoneOffset.UTC)));
+            post(server, History.longHistory("900"));
+            measure(server, demo, 4, seconds, false); // warm-up, and the recommendations are written
+            evaluate(server, "900", false);
+        }
+        for (int clients : new int[] {1, 4}) {
+            List<Long> ours = new ArrayList<>();
+            List<Long> theirs = new ArrayList<>();
+            double oursSeconds = 0;
+            double theirsSeconds = 0;
+            for (int turn = 0; turn < 2 * rounds; turn++) {
+                boolean oursFirst = turn % 4 == 0 || turn % 4 == 3;
+                Result result = measure(oursFirst ? base : baseline, demo, clients, seconds, false);
+                for (long nanos : result.nanos()) {
+                    (oursFirst ? ours : theirs).add(nanos);
+                }
+                if (oursFirst) {
+                    oursSeconds += result.seconds();
+                } else {
+                    theirsSeconds += result.seconds();
+                }
+            }
+            Result oursAll = new Result(clients, sorted(ours), oursSeconds);
+            Result theirsAll = new Result(clients, sorted(theirs), theirsSeconds);
+            report("this build", "unchanged record, in turns", oursAll);
+            report("baseline", "unchanged record, in turns", theirsAll);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio (this build / baseline), %d client%s: %.2f%n",
+                    clients,
+                    clients == 1 ? "" : "s",
+                    (ours.size() / oursSeconds) / (theirs.size() / theirsSeconds));
+        }
+    }
+
+    private static long[] sorted(List<Long> nanos) {
+        return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     private record Result(int clients, long[] nanos, double seconds) {}
