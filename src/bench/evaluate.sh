@@ -9,8 +9,10 @@
 # each database just before this build, each on a database of its own: compare a change with what came before it.
 # The order favours neither build: on a shared machine, run it again with BASELINE_LAST=1 and compare both runs.
 #        BASELINE_JAR=… src/bench/evaluate.sh interleaved [seconds per turn, default 10] [rounds, default 6]: both
-#        builds at once on PostgreSQL, measured in turns (ABBA) on unchanged records, 1 and 4 clients: the fairest
-#        comparison on a machine whose speed drifts. With PROFILE=1 each build records a JFR profile into
+#        builds at once on PostgreSQL, measured in turns (ABBA) on unchanged records, 1 and 4 clients, with a pause
+#        before each turn: the fairest comparison on a machine whose speed drifts. Prints the ratio over all turns
+#        and the ratio of each block of four turns (their spread is the run's noise; BASELINE_JAR set to this
+#        build's own jar measures the harness's). With PROFILE=1 each build records a JFR profile into
 #        target/bench/interleaved-{this,baseline}.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -30,6 +30,9 @@ public final class EvaluateBenchmark {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** Pause before each interleaved turn, so that neither build's turn pays for the other's leftover work. */
+    private static final long SETTLE_MILLIS = 2_000;
+
     private EvaluateBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -104,8 +107,9 @@ public final class EvaluateBenchmark {
     /**
      * {@code EvaluateBenchmark interleaved <tenant base URL> <baseline's tenant base URL> <seconds> <rounds>}: two
      * builds running at once, loaded alike, measured in turns (this build, the baseline, the baseline, this build,
-     * ...) on unchanged records with 1 and 4 clients, so that a machine whose speed drifts favours neither. Prints
-     * each build's rates over all its turns and their ratio.
+     * ...) on unchanged records with 1 and 4 clients, so that a machine whose speed drifts favours neither, with a
+     * pause before each turn. Prints each build's rates over all its turns, their ratio, and the ratio in each block
+     * of four turns: their spread is the run's own noise (run a build against itself to see the harness's).
      */
     private static void interleaved(String base, String baseline, int seconds, int rounds) throws Exception {
         List<String> demo = List.of("108", "105", "102");
@@ -124,28 +128,41 @@ public final class EvaluateBenchmark {
             List<Long> theirs = new ArrayList<>();
             double oursSeconds = 0;
             double theirsSeconds = 0;
+            List<Double> blockRatios = new ArrayList<>();
+            double[] block = new double[4]; // evaluations and seconds, ours then theirs, in one ABBA block
             for (int turn = 0; turn < 2 * rounds; turn++) {
-                boolean oursFirst = turn % 4 == 0 || turn % 4 == 3;
-                Result result = measure(oursFirst ? base : baseline, demo, clients, seconds, false);
+                boolean oursTurn = turn % 4 == 0 || turn % 4 == 3;
+                Thread.sleep(SETTLE_MILLIS); // the other build's work left over from its turn (the audit trail) ends
+                Result result = measure(oursTurn ? base : baseline, demo, clients, seconds, false);
                 for (long nanos : result.nanos()) {
-                    (oursFirst ? ours : theirs).add(nanos);
+                    (oursTurn ? ours : theirs).add(nanos);
                 }
-                if (oursFirst) {
+                if (oursTurn) {
                     oursSeconds += result.seconds();
                 } else {
                     theirsSeconds += result.seconds();
+                }
+                block[oursTurn ? 0 : 2] += result.nanos().length;
+                block[oursTurn ? 1 : 3] += result.seconds();
+                if (turn % 4 == 3 || turn == 2 * rounds - 1) {
+                    blockRatios.add((block[0] / block[1]) / (block[2] / block[3]));
+                    block = new double[4];
                 }
             }
             Result oursAll = new Result(clients, sorted(ours), oursSeconds);
             Result theirsAll = new Result(clients, sorted(theirs), theirsSeconds);
             report("this build", "unchanged record, in turns", oursAll);
             report("baseline", "unchanged record, in turns", theirsAll);
+            List<Double> spread = blockRatios.stream().sorted().toList();
             System.out.printf(
                     Locale.ROOT,
-                    "ratio (this build / baseline), %d client%s: %.2f%n",
+                    "ratio (this build / baseline), %d client%s: %.2f over all turns; blocks of four turns %s%n",
                     clients,
                     clients == 1 ? "" : "s",
-                    (ours.size() / oursSeconds) / (theirs.size() / theirsSeconds));
+                    (ours.size() / oursSeconds) / (theirs.size() / theirsSeconds),
+                    spread.stream()
+                            .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                            .toList());
         }
     }
 
@@ -200,8 +217,7 @@ public final class EvaluateBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e9
                 - java.util.Arrays.stream(untimed).max().orElse(0) / 1e9;
         pool.shutdown();
-        return new Result(
-                clients, all.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed);
+        return new Result(clients, sorted(all), elapsed);
     }
 
     /** Evaluates each patient once, the clients sharing the list. */
@@ -222,8 +238,7 @@ public final class EvaluateBenchmark {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
-        return new Result(
-                clients, all.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed);
+        return new Result(clients, sorted(all), elapsed);
     }
 
     private static void report(String label, String patients, Result result) {
