@@ -9,7 +9,8 @@
 # Usage: src/bench/ingest.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
 # STARTER_GIT: where to clone the starter from (default its public repository). PROFILE=1: record a JFR profile of
 # this server's load into target/bench/ingest.jfr. BASELINE_JAR=path/to/an/earlier/server.jar: that build loads and
-# evaluates the same bundles too, on a database of its own, in the same run: compare a change with what came before.
+# evaluates the same bundles too, on a database of its own, in the same run, after this build (before it with
+# BASELINE_FIRST=1: on a shared machine, run both orders): compare a change with what came before.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 patients=${1:-20}
@@ -60,11 +61,14 @@ load_and_evaluate() {
     stop_server
 }
 
+load_baseline() {
+    load_and_evaluate "baseline" "$BASELINE_JAR" baseline
+    baseline_line=$line baseline_load_rss=$load_rss baseline_evaluations=$evaluations baseline_rss=$rss
+}
+if [ -n "${BASELINE_JAR:-}" ] && [ -n "${BASELINE_FIRST:-}" ]; then load_baseline; fi
 load_and_evaluate "this server" "$jar" rehab "${profile[@]}"
 server_line=$line server_load_rss=$load_rss server_evaluations=$evaluations server_rss=$rss
-if [ -n "${BASELINE_JAR:-}" ]; then
-    load_and_evaluate "baseline" "$BASELINE_JAR" baseline
-fi
+if [ -n "${BASELINE_JAR:-}" ] && [ -z "${BASELINE_FIRST:-}" ]; then load_baseline; fi
 
 echo "$starter_line"
 echo "$server_line"
@@ -74,9 +78,9 @@ echo "resident memory after the load: starter $starter_rss MB, this server $serv
 echo "$server_evaluations"
 echo "resident memory of this server after the load and the evaluations: $server_rss MB"
 if [ -n "${BASELINE_JAR:-}" ]; then
-    echo "$line"
-    echo "ratio (this server / baseline): $(python3 -c "print(round($(rate "$server_line") / $(rate "$line"), 2))")"
-    echo "resident memory of the baseline after the load: $load_rss MB"
-    echo "$evaluations"
-    echo "resident memory of the baseline after the load and the evaluations: $rss MB"
+    echo "$baseline_line"
+    echo "ratio (this server / baseline): $(python3 -c "print(round($(rate "$server_line") / $(rate "$baseline_line"), 2))")"
+    echo "resident memory of the baseline after the load: $baseline_load_rss MB"
+    echo "$baseline_evaluations"
+    echo "resident memory of the baseline after the load and the evaluations: $baseline_rss MB"
 fi
