@@ -81,7 +81,7 @@ on_postgres() { # label, server jar: on a PostgreSQL of its own, stopped afterwa
 }
 for database in h2 postgres; do
     label=$([ $database = h2 ] && echo H2 || echo PostgreSQL)
-    if [ -n "${BASELINE_JAR:-}" ] && [ -z "${BASELINE_LAST:-}" ]; then on_$database $label-baseline "$BASELINE_JAR"; fi
+    if baseline_at first; then on_$database $label-baseline "$BASELINE_JAR"; fi
     on_$database $label "$jar"
-    if [ -n "${BASELINE_JAR:-}" ] && [ -n "${BASELINE_LAST:-}" ]; then on_$database $label-baseline "$BASELINE_JAR"; fi
+    if baseline_at last; then on_$database $label-baseline "$BASELINE_JAR"; fi
 done

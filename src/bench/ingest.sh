@@ -9,8 +9,8 @@
 # Usage: src/bench/ingest.sh [patients, default 20] [largest bundle in MB, default 20] [clients, default 4]
 # STARTER_GIT: where to clone the starter from (default its public repository). PROFILE=1: record a JFR profile of
 # this server's load into target/bench/ingest.jfr. BASELINE_JAR=path/to/an/earlier/server.jar: that build loads and
-# evaluates the same bundles too, on a database of its own, in the same run, after this build (before it with
-# BASELINE_FIRST=1: on a shared machine, run both orders): compare a change with what came before.
+# evaluates the same bundles too, on a database of its own, in the same run, before this build (after it with
+# BASELINE_LAST=1: on a shared machine, run both orders): compare a change with what came before.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 patients=${1:-20}
@@ -65,10 +65,10 @@ load_baseline() {
     load_and_evaluate "baseline" "$BASELINE_JAR" baseline
     baseline_line=$line baseline_load_rss=$load_rss baseline_evaluations=$evaluations baseline_rss=$rss
 }
-if [ -n "${BASELINE_JAR:-}" ] && [ -n "${BASELINE_FIRST:-}" ]; then load_baseline; fi
+if baseline_at first; then load_baseline; fi
 load_and_evaluate "this server" "$jar" rehab "${profile[@]}"
 server_line=$line server_load_rss=$load_rss server_evaluations=$evaluations server_rss=$rss
-if [ -n "${BASELINE_JAR:-}" ] && [ -z "${BASELINE_FIRST:-}" ]; then load_baseline; fi
+if baseline_at last; then load_baseline; fi
 
 echo "$starter_line"
 echo "$server_line"

@@ -43,6 +43,13 @@ wait_ready() {
     done
 }
 
+# baseline_at first|last: whether BASELINE_JAR runs at that place: first, unless BASELINE_LAST=1 puts it after this
+# build (on a shared machine, run both orders and compare).
+baseline_at() {
+    [ -n "${BASELINE_JAR:-}" ] || return 1
+    if [ -n "${BASELINE_LAST:-}" ]; then [ "$1" = last ]; else [ "$1" = first ]; fi
+}
+
 # stop_server: stops the server start_server started last.
 stop_server() {
     kill $server_pid; wait $server_pid 2> /dev/null || true
