@@ -14,8 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Delivers the recorded notifications: each worker leases a batch of due ones in a short transaction, delivers
  * them in none, and then forgets each delivered one or makes it due again after a backoff that doubles up to
- * {@code retry-max-delay}. A server that stops mid-delivery leaves leases that run out, and the notifications are
- * delivered again: a receiver may see a notification twice, never none.
+ * {@code retry-max-delay}. A server that stops hands back the notifications it has leased and not delivered; one that
+ * dies leaves leases that run out. Either way they are delivered again: a receiver may see a notification twice,
+ * never none.
  */
 @Component
 class NotificationWorkers implements SmartLifecycle {
@@ -109,13 +110,22 @@ class NotificationWorkers implements SmartLifecycle {
         if (due == null || due.isEmpty()) {
             return false;
         }
-        for (NotificationOutbox.Notification notification : due) {
-            if (clock.instant().plus(settings.timeout()).isAfter(leaseEnd)) {
-                // Slow receivers used up the lease: another worker may take the rest, and must not send them twice.
+        for (int i = 0; i < due.size(); i++) {
+            NotificationOutbox.Notification notification = due.get(i);
+            if (!running || clock.instant().plus(settings.timeout()).isAfter(leaseEnd)) {
+                // Stopping, or slow receivers used up the lease: the next worker or server takes the rest at once
+                // (not when the lease runs out), and must not send them twice.
                 outbox.release(notification.id());
                 continue;
             }
-            RestHookDelivery.Outcome outcome = attempt(notification);
+            RestHookDelivery.Outcome outcome;
+            try {
+                outcome = attempt(notification);
+            } catch (InterruptedException e) {
+                // Stopped mid-delivery: the interrupted one (its receiver may have it) and the rest are due again.
+                due.subList(i, due.size()).forEach(rest -> outbox.release(rest.id()));
+                throw e;
+            }
             if (outcome instanceof RestHookDelivery.Outcome.Failed failed) {
                 int attempts = notification.attempts() + 1;
                 outbox.failed(

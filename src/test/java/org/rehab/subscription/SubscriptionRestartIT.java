@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,10 @@ import org.rehab.testsupport.TestPostgres;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Notifications waiting when the server stops, during a receiver outage, are delivered by the next server. */
+/**
+ * Notifications waiting when the server stops are delivered by the next server: those of a receiver outage, and
+ * those the stopping server was delivering to a receiver that hung.
+ */
 class SubscriptionRestartIT {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -34,32 +39,11 @@ class SubscriptionRestartIT {
         String database = TestPostgres.createDatabase("rehab_subscription_restart");
         try (RestHookReceiver receiver = RestHookReceiver.start()) {
             receiver.goDown();
-            List<String> recommendations = new ArrayList<>();
+            List<String> recommendations;
             try (ConfigurableApplicationContext server = start(database)) {
-                IGenericClient north = client(server);
-                north.create()
-                        .resource(SubscriptionIT.subscription(receiver.endpoint()))
-                        .execute();
-                north.transaction()
-                        .withBundle(LoadDemoData.withDates(
-                                Files.readString(Path.of("src/demo/demo-patients.json")),
-                                OffsetDateTime.now(ZoneOffset.UTC)))
-                        .execute();
-                for (String patient : List.of("105", "108")) {
-                    Parameters evaluated = north.operation()
-                            .onInstance("Patient/" + patient)
-                            .named("$evaluate")
-                            .withNoParameters(Parameters.class)
-                            .execute();
-                    evaluated.getParameter().stream()
-                            .flatMap(parameter -> parameter.getPart().stream())
-                            .filter(part -> part.getResource() instanceof ServiceRequest)
-                            .forEach(part -> recommendations.add("/notify/ServiceRequest/"
-                                    + part.getResource().getIdElement().getIdPart()));
-                }
+                recommendations = recommendThrough(server, receiver);
                 eventually(() -> receiver.refused() >= recommendations.size());
             }
-            assertThat(recommendations).hasSize(3);
             assertThat(receiver.accepted()).isEmpty();
 
             receiver.comeBack();
@@ -67,6 +51,62 @@ class SubscriptionRestartIT {
                 eventually(() -> receiver.paths().containsAll(recommendations));
                 assertThat(receiver.paths()).doesNotHaveDuplicates();
             }
+        }
+    }
+
+    @Test
+    void notificationsAServerWasDeliveringWhenItStoppedGoToTheNextServerWithoutWaitingOutTheirLease() throws Exception {
+        String database = TestPostgres.createDatabase("rehab_subscription_stop_mid_delivery");
+        try (RestHookReceiver receiver = RestHookReceiver.start()) {
+            receiver.hang();
+            List<String> recommendations;
+            try (ConfigurableApplicationContext server = start(database)) {
+                recommendations = recommendThrough(server, receiver);
+                // A delivery worker waits on the receiver, holding the lease of its batch, when the server stops.
+                eventually(() -> receiver.held() >= 1);
+            }
+            assertThat(receiver.accepted()).isEmpty();
+
+            receiver.comeBack();
+            try (ConfigurableApplicationContext server = start(database)) {
+                // Well within the 60 s lease the stopped server took on them.
+                eventually(() -> receiver.paths().containsAll(recommendations));
+                assertThat(receiver.paths()).doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    /** Subscribes the receiver to north's recommendations and makes three; answers their notification paths. */
+    private static List<String> recommendThrough(ConfigurableApplicationContext server, RestHookReceiver receiver) {
+        IGenericClient north = client(server);
+        north.create()
+                .resource(SubscriptionIT.subscription(receiver.endpoint()))
+                .execute();
+        north.transaction()
+                .withBundle(LoadDemoData.withDates(readDemoPatients(), OffsetDateTime.now(ZoneOffset.UTC)))
+                .execute();
+        List<String> recommendations = new ArrayList<>();
+        for (String patient : List.of("105", "108")) {
+            Parameters evaluated = north.operation()
+                    .onInstance("Patient/" + patient)
+                    .named("$evaluate")
+                    .withNoParameters(Parameters.class)
+                    .execute();
+            evaluated.getParameter().stream()
+                    .flatMap(parameter -> parameter.getPart().stream())
+                    .filter(part -> part.getResource() instanceof ServiceRequest)
+                    .forEach(part -> recommendations.add("/notify/ServiceRequest/"
+                            + part.getResource().getIdElement().getIdPart()));
+        }
+        assertThat(recommendations).hasSize(3);
+        return recommendations;
+    }
+
+    private static String readDemoPatients() {
+        try {
+            return Files.readString(Path.of("src/demo/demo-patients.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -8,10 +8,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A rest-hook receiver on loopback, as a subscriber's server: it records every notification it accepts, and while it
- * is down answers 503 to each and records none.
+ * A rest-hook receiver on loopback, as a subscriber's server: it records every notification it accepts; while it is
+ * down it answers 503 to each and records none, and while it hangs it holds each unanswered until it comes back (then
+ * answers 503).
  */
 public final class RestHookReceiver implements AutoCloseable {
 
@@ -21,7 +26,11 @@ public final class RestHookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> accepted = new CopyOnWriteArrayList<>();
     private volatile boolean down;
-    private volatile int refused;
+    private final AtomicInteger refused = new AtomicInteger();
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private volatile CountDownLatch hanging = new CountDownLatch(0);
+    private volatile boolean hangs;
+    private final AtomicInteger held = new AtomicInteger();
 
     private RestHookReceiver() {
         try {
@@ -31,8 +40,17 @@ public final class RestHookReceiver implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (down) {
-                refused++;
+            CountDownLatch until = hanging;
+            if (hangs) {
+                held.incrementAndGet();
+                try {
+                    until.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.sendResponseHeaders(503, -1);
+            } else if (down) {
+                refused.incrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
             } else {
                 accepted.add(new Received(
@@ -44,6 +62,7 @@ public final class RestHookReceiver implements AutoCloseable {
             }
             exchange.close();
         });
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -66,19 +85,34 @@ public final class RestHookReceiver implements AutoCloseable {
     }
 
     public int refused() {
-        return refused;
+        return refused.get();
+    }
+
+    /** How many notifications have been held unanswered while it hangs. */
+    public int held() {
+        return held.get();
     }
 
     public void goDown() {
         down = true;
     }
 
+    /** From now on, holds each notification without an answer until it comes back. */
+    public void hang() {
+        hanging = new CountDownLatch(1);
+        hangs = true;
+    }
+
     public void comeBack() {
         down = false;
+        hangs = false;
+        hanging.countDown();
     }
 
     @Override
     public void close() {
+        hanging.countDown();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }
