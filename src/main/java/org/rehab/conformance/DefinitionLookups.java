@@ -1,7 +1,6 @@
 package org.rehab.conformance;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
-import java.util.regex.Pattern;
 import org.hl7.fhir.common.hapi.validation.support.BaseValidationSupportWrapper;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -15,8 +14,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * up (a resource claiming such a profile gets the unknown-profile warning instead).
  */
 final class DefinitionLookups extends BaseValidationSupportWrapper {
-
-    private static final Pattern CANONICAL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:[^?]*");
 
     DefinitionLookups(IValidationSupport definitions) {
         super(definitions.getFhirContext(), definitions);
@@ -42,9 +39,29 @@ final class DefinitionLookups extends BaseValidationSupportWrapper {
         return canNameADefinition(url) ? super.fetchCodeSystem(url) : null;
     }
 
+    /**
+     * An absolute URI (a scheme, then a colon) without a query, and not a {@code urn:uuid}. Asked for every type and
+     * binding the validator meets, so scanned, not matched with a regular expression (that had been 1.5 % of an
+     * ingest's CPU).
+     */
     static boolean canNameADefinition(String url) {
-        return url != null
-                && !url.contains("urn:uuid:")
-                && CANONICAL.matcher(url).matches();
+        if (url == null || url.isEmpty() || url.indexOf('?') >= 0 || url.contains("urn:uuid:")) {
+            return false;
+        }
+        int colon = url.indexOf(':');
+        if (colon < 1 || !isAsciiLetter(url.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < colon; i++) {
+            char c = url.charAt(i);
+            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

@@ -29,4 +29,18 @@ class DefinitionLookupsTest {
                 .isFalse();
         assertThat(DefinitionLookups.canNameADefinition(null)).isFalse();
     }
+
+    @Test
+    void onlyAUriWithASchemeAndNoQueryCanNameADefinition() {
+        assertThat(DefinitionLookups.canNameADefinition("hl7+fhir.v-2:x")).isTrue();
+        assertThat(DefinitionLookups.canNameADefinition("2http://example.org/x"))
+                .isFalse();
+        assertThat(DefinitionLookups.canNameADefinition("ht tp://example.org/x"))
+                .isFalse();
+        assertThat(DefinitionLookups.canNameADefinition(":no-scheme")).isFalse();
+        assertThat(DefinitionLookups.canNameADefinition("no-colon")).isFalse();
+        assertThat(DefinitionLookups.canNameADefinition("http://example.org/ValueSet/x?version=1"))
+                .isFalse();
+        assertThat(DefinitionLookups.canNameADefinition("")).isFalse();
+    }
 }
