@@ -114,7 +114,12 @@ class NotificationWorkers implements SmartLifecycle {
             NotificationOutbox.Notification notification = due.get(i);
             if (!running || clock.instant().plus(settings.timeout()).isAfter(leaseEnd)) {
                 // Stopping, or slow receivers used up the lease: the next worker or server takes the rest at once
-                // (not when the lease runs out), and must not send them twice.
+                // (not when the lease runs out), and must not send them twice. A stop's interrupt that came during
+                // the claim is cleared first, so that it cannot refuse this thread a connection to hand them back;
+                // the loop ends on its own, as the workers are no longer running.
+                if (!running) {
+                    Thread.interrupted();
+                }
                 outbox.release(notification.id());
                 continue;
             }
