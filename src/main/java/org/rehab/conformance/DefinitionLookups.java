@@ -45,7 +45,7 @@ final class DefinitionLookups extends BaseValidationSupportWrapper {
      * ingest's CPU).
      */
     static boolean canNameADefinition(String url) {
-        if (url == null || url.isEmpty() || url.indexOf('?') >= 0 || url.contains("urn:uuid:")) {
+        if (url == null || url.indexOf('?') >= 0 || url.contains("urn:uuid:")) {
             return false;
         }
         int colon = url.indexOf(':');

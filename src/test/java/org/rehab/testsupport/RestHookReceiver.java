@@ -29,7 +29,6 @@ public final class RestHookReceiver implements AutoCloseable {
     private final AtomicInteger refused = new AtomicInteger();
     private final ExecutorService handlers = Executors.newCachedThreadPool();
     private volatile CountDownLatch hanging = new CountDownLatch(0);
-    private volatile boolean hangs;
     private final AtomicInteger held = new AtomicInteger();
 
     private RestHookReceiver() {
@@ -41,7 +40,7 @@ public final class RestHookReceiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             CountDownLatch until = hanging;
-            if (hangs) {
+            if (until.getCount() > 0) {
                 held.incrementAndGet();
                 try {
                     until.await();
@@ -100,12 +99,10 @@ public final class RestHookReceiver implements AutoCloseable {
     /** From now on, holds each notification without an answer until it comes back. */
     public void hang() {
         hanging = new CountDownLatch(1);
-        hangs = true;
     }
 
     public void comeBack() {
         down = false;
-        hangs = false;
         hanging.countDown();
     }
 
